@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { get } from 'node:https';
 import { connect, createServer, type AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, networkGuard } from '../support/network-guard.mjs';
@@ -77,5 +78,21 @@ describe('network guard', () => {
     const log = process.env.NETWORK_GUARD_LOG!;
     expect(readFileSync(log, 'utf8')).toContain('169.254.169.254:443');
     writeFileSync(log, '');
+  });
+
+  it('fails a test that reached a non-loopback address even if the error was swallowed', async () => {
+    const config = fileURLToPath(new URL('./fixtures/vitest.fixture.config.ts', import.meta.url));
+    const vitest = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
+    // The child is a whole Vitest run with its own guard; keep our NODE_OPTIONS guard out of its way.
+    const env = { ...process.env, NODE_OPTIONS: '', NETWORK_GUARD_LOG: '', NETWORK_GUARD_DIR: '' };
+    const failure = await run(process.execPath, [vitest, 'run', '--config', config], { env }).then(
+      () => undefined,
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(failure, 'the violating fixture must fail its run').toBeDefined();
+    expect(failure!.code).toBe(1);
+    expect(`${failure!.stdout}${failure!.stderr}`).toContain(
+      'Network guard: this test tried to reach non-loopback addresses: 169.254.169.254:80',
+    );
   });
 });
