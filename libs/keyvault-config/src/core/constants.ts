@@ -1,0 +1,54 @@
+/**
+ * Defaults and fixed values of the core, in one place (the README's option table mirrors this file).
+ */
+import type { ExpiryPolicy } from './interfaces.js';
+
+/** Environment variable read when `vaultUrl` is omitted. */
+export const KEY_VAULT_URL_ENV = 'KEY_VAULT_URL';
+
+/** Prefix of every line the default logger writes. */
+export const LOG_PREFIX = '[KeyVaultConfig]';
+
+export const DEFAULT_PARSE_JSON = true;
+export const DEFAULT_EXPIRED_SECRETS: ExpiryPolicy = 'warn';
+export const DEFAULT_PRECEDENCE = 'vault' as const;
+export const DEFAULT_RESOLVE_REFERENCES = true;
+export const DEFAULT_VAULT_DNS_SUFFIX = 'vault.azure.net';
+/** Same as the .NET provider's ParallelSecretLoader: 32 fetches in flight. */
+export const DEFAULT_CONCURRENCY = 32;
+export const DEFAULT_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_RETRIES = 4;
+export const DEFAULT_OPTIONAL = false;
+
+/** Accepted ranges of the numeric options (inclusive). */
+export const CONCURRENCY_RANGE = { min: 1, max: 256 } as const;
+export const TIMEOUT_RANGE_MS = { min: 1, max: 3_600_000 } as const;
+export const MAX_RETRIES_RANGE = { min: 0, max: 10 } as const;
+
+/** Key Vault object names: 1–127 characters of 0-9, a-z, A-Z and `-`. */
+export const SECRET_NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;
+
+/** The default mapping's segment separator (`Database--Password` → `Database.Password`). */
+export const SECRET_NAME_SEGMENT_SEPARATOR = '--';
+
+/** `application/json`, with optional parameters, any case. */
+export const JSON_CONTENT_TYPE_PATTERN = /^\s*application\/json\s*(;.*)?$/i;
+
+/** Role that grants get + list on secrets (used in the `az role assignment create` fixes). */
+export const SECRETS_USER_ROLE = 'Key Vault Secrets User';
+
+/** Report reasons (stable strings; tests and users may match on them). */
+export const SkipReason = {
+  Disabled: 'disabled',
+  Expired: 'expired',
+  NotYetValid: 'not yet valid',
+  Filtered: 'filtered out',
+  NotFound: 'not found (optional)',
+  DeletedSinceList: 'deleted between list and get',
+  DisabledSinceList: 'disabled between list and get',
+  Unmapped: 'keyMapper returned undefined',
+  UnmappableName: 'name does not map to a key (empty segment)',
+  EnvironmentWins: 'environment wins',
+  OverriddenByLaterVault: 'overridden by a later vault',
+  OverriddenByVault: 'overridden by a vault value (precedence: vault)',
+} as const;

@@ -1,0 +1,190 @@
+/**
+ * Public types of the framework-agnostic core. No Nest import may appear anywhere under core/.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { SecretClientOptions, SecretProperties } from '@azure/keyvault-secrets';
+import type { StandardSchemaV1 } from './standard-schema.js';
+
+/** What to do with a secret whose `expiresOn` has passed or whose `notBefore` is in the future. */
+export type ExpiryPolicy = 'load' | 'warn' | 'skip';
+
+/** Logger the core writes to. Nest's `Logger` fits; so does `console`. Never receives values. */
+export interface KeyVaultConfigLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug?(message: string): void;
+}
+
+/** One explicitly named secret (explicit mode). */
+export interface ExplicitSecret {
+  /** Secret name in the vault. */
+  name: string;
+  /** Configuration key (dot path); default: the mapped secret name. */
+  key?: string;
+  /** Pin a version (default: latest). */
+  version?: string;
+  /** A missing optional secret is reported as skipped instead of failing the load. */
+  optional?: boolean;
+}
+
+/**
+ * Explicit mode: exactly these secrets, fetched with `get` only — no list call is ever made, so an
+ * identity with only the `get` permission works. Either names (`['Db--Password']`, mapped as usual),
+ * descriptors, or a `{ configKey: secretName | descriptor }` record.
+ */
+export type ExplicitSecrets =
+  | ReadonlyArray<string | ExplicitSecret>
+  | Readonly<Record<string, string | Omit<ExplicitSecret, 'key'>>>;
+
+/** Options that can differ per vault (see `vaults`). */
+export interface KeyVaultSourceOptions {
+  /** The vault, e.g. `https://my-vault.vault.azure.net`. Default: `KEY_VAULT_URL` from the environment. */
+  vaultUrl?: string;
+  /** Explicit mode (see {@link ExplicitSecrets}). When set, nothing is listed. */
+  secrets?: ExplicitSecrets;
+  /** Load only secrets whose name starts with this; it is stripped before mapping. */
+  prefix?: string;
+  /** Load only secrets this returns true for (properties only — values are never fetched for the rest). */
+  filter?: (properties: SecretProperties) => boolean;
+  /** Secret name → config key (dot path). Return `undefined` to skip the secret. */
+  keyMapper?: (secretName: string) => string | undefined;
+}
+
+/** Options of {@link loadKeyVaultSecrets} (and of the Nest module, which adds its own). */
+export interface KeyVaultConfigOptions extends KeyVaultSourceOptions {
+  /** Several vaults, loaded in order; a later vault wins on the same key. Replaces `vaultUrl`. */
+  vaults?: KeyVaultSourceOptions[];
+  /** Any TokenCredential. Default: DefaultAzureCredential's chain (see the README). */
+  credential?: TokenCredential;
+  /** Client id of a user-assigned managed identity (default: `AZURE_CLIENT_ID`, else system-assigned). */
+  managedIdentityClientId?: string;
+  /** Parse `application/json` secrets into objects under their key (default true). */
+  parseJson?: boolean;
+  /** Expired / not-yet-valid secrets: load, warn (load and log; default) or skip. */
+  expiredSecrets?: ExpiryPolicy;
+  /** Who wins when a vault key equals an environment variable: 'vault' (default) or 'environment'. */
+  precedence?: 'vault' | 'environment';
+  /** Resolve `@Microsoft.KeyVault(...)` references in the environment (default true). */
+  resolveReferences?: boolean;
+  /** DNS suffix for `VaultName=` references (default `vault.azure.net`; e.g. `vault.azure.cn`). */
+  vaultDnsSuffix?: string;
+  /** Secret fetches in flight at once (default 32). */
+  concurrency?: number;
+  /** Bound on the whole load in milliseconds (default 60 000). */
+  timeoutMs?: number;
+  /** Retries of transient failures (5xx, resets, 429 with or without Retry-After; default 4). */
+  maxRetries?: number;
+  /** Continue without vault values (and log a warning) when the load fails (default false). */
+  optional?: boolean;
+  /** Passed through to every SecretClient (tlsOptions, retryOptions, …). */
+  clientOptions?: SecretClientOptions;
+  /** Standard Schema (Zod, Valibot, Joi 18, …) applied to the merged configuration. */
+  validationSchema?: StandardSchemaV1;
+  /** Where the core logs (default: console with a `[KeyVaultConfig]` prefix). */
+  logger?: KeyVaultConfigLogger;
+  /** Environment to read `KEY_VAULT_URL` and references from (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
+/** Where a loaded key came from. */
+export type KeyVaultEntrySource = 'list' | 'explicit' | 'reference';
+
+/** One key of the report. Never holds a value. */
+export interface KeyVaultReportEntry {
+  /** Configuration key (dot path), or the environment variable of a reference. */
+  key: string;
+  secretName: string;
+  /** Vault host. */
+  vault: string;
+  version?: string;
+  updatedOn?: Date;
+  source: KeyVaultEntrySource;
+  status: 'loaded' | 'skipped';
+  /** Why it was skipped (or a warning, e.g. expired). */
+  reason?: string;
+}
+
+/** The credential that produced the token, and who it is (from the token's claims — never the token). */
+export interface KeyVaultCredentialInfo {
+  /** e.g. `ManagedIdentityCredential`, `AzureCliCredential`, or the class name of a custom credential. */
+  name: string;
+  /** e.g. `App Service`, `IMDS` for managed identity, when known. */
+  detail?: string;
+  /** `oid` claim. */
+  objectId?: string;
+  /** `appid` / `azp` claim. */
+  clientId?: string;
+  /** `tid` claim. */
+  tenantId?: string;
+}
+
+/** What a load did. Never holds a value. */
+export interface KeyVaultLoadReport {
+  /** Vault hosts, in load order. */
+  vaults: string[];
+  credential?: KeyVaultCredentialInfo;
+  loadedAt: Date;
+  elapsedMs: number;
+  /** Number of keys loaded (skipped ones excluded). */
+  loaded: number;
+  entries: KeyVaultReportEntry[];
+  /** Set when `optional: true` swallowed a failure. */
+  error?: { code: string; message: string };
+}
+
+/** Result of {@link loadKeyVaultSecrets}. */
+export interface KeyVaultLoadResult {
+  /** The nested configuration object (vault values, resolved references). */
+  config: Record<string, unknown>;
+  report: KeyVaultLoadReport;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Refresh (secret rotation without restart)
+
+/** One key that changed in a refresh cycle. Never holds a value. */
+export interface KeyVaultKeyChange {
+  key: string;
+  secretName: string;
+  /** Vault host. */
+  vault: string;
+  kind: 'added' | 'updated' | 'removed';
+  /** New version (added/updated) or the removed one. */
+  version?: string;
+  previousVersion?: string;
+  /** Why it was removed (disabled, deleted, expired with `expiredSecrets: 'skip'`, …). */
+  reason?: string;
+}
+
+/** One event per refresh cycle that changed something. */
+export interface KeyVaultChangeEvent {
+  at: Date;
+  added: KeyVaultKeyChange[];
+  updated: KeyVaultKeyChange[];
+  removed: KeyVaultKeyChange[];
+}
+
+/** What a refresh cycle did. */
+export interface KeyVaultRefreshSummary {
+  at: Date;
+  ok: boolean;
+  elapsedMs: number;
+  /** Changes applied (empty when nothing changed or the cycle failed). */
+  changes: KeyVaultChangeEvent;
+  /** Failure of this cycle; the last-known-good values stay in place. */
+  error?: { code: string; message: string };
+}
+
+/** State of the refresher, for health checks and status pages. */
+export interface KeyVaultRefreshState {
+  /** Refresh interval in ms, undefined when refresh is off. */
+  intervalMs?: number;
+  lastAttemptAt?: Date;
+  lastSuccessAt?: Date;
+  nextRefreshAt?: Date;
+  consecutiveFailures: number;
+  lastError?: { code: string; message: string };
+  /** Number of keys currently loaded from Key Vault. */
+  loaded: number;
+}

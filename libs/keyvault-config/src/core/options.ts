@@ -1,0 +1,421 @@
+/**
+ * Defaults and validation of {@link KeyVaultConfigOptions}. Everything the loader reads comes out of
+ * {@link resolveOptions}, so an invalid option fails before any network call, with a message naming it.
+ */
+import type { TokenCredential } from '@azure/core-auth';
+import type { SecretClientOptions, SecretProperties } from '@azure/keyvault-secrets';
+import {
+  CONCURRENCY_RANGE,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_EXPIRED_SECRETS,
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_OPTIONAL,
+  DEFAULT_PARSE_JSON,
+  DEFAULT_PRECEDENCE,
+  DEFAULT_RESOLVE_REFERENCES,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_VAULT_DNS_SUFFIX,
+  KEY_VAULT_URL_ENV,
+  MAX_RETRIES_RANGE,
+  SECRET_NAME_PATTERN,
+  TIMEOUT_RANGE_MS,
+} from './constants.js';
+import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
+import type {
+  ExpiryPolicy,
+  ExplicitSecret,
+  KeyVaultConfigLogger,
+  KeyVaultConfigOptions,
+  KeyVaultSourceOptions,
+} from './interfaces.js';
+import { parseKeyPath } from './key-mapping.js';
+import type { StandardSchemaV1 } from './standard-schema.js';
+
+/** A vault URL after validation. */
+export interface ParsedVaultUrl {
+  /** Normalized origin, e.g. `https://my-vault.vault.azure.net` (no trailing slash). */
+  url: string;
+  /** Host with port, e.g. `127.0.0.1:8443` — what reports and messages show. */
+  host: string;
+  /** 127.0.0.0/8, ::1 or localhost: http allowed, challenge-resource verification off. */
+  loopback: boolean;
+}
+
+/** One explicitly named secret after validation. */
+export interface ResolvedExplicitSecret {
+  name: string;
+  /** Key path when given (`key` of a descriptor, or the record key); else the mapped name. */
+  keyPath?: string[];
+  version?: string;
+  optional: boolean;
+}
+
+/** One vault to load, after validation. */
+export interface ResolvedVaultSource extends ParsedVaultUrl {
+  /** Explicit mode when set (never lists). */
+  explicit?: ResolvedExplicitSecret[];
+  prefix?: string;
+  filter?: (properties: SecretProperties) => boolean;
+  keyMapper?: (secretName: string) => string | undefined;
+}
+
+/** Options with defaults applied; what the loader works from. */
+export interface ResolvedOptions {
+  vaults: ResolvedVaultSource[];
+  credential?: TokenCredential;
+  managedIdentityClientId?: string;
+  parseJson: boolean;
+  expiredSecrets: ExpiryPolicy;
+  precedence: 'vault' | 'environment';
+  resolveReferences: boolean;
+  vaultDnsSuffix: string;
+  concurrency: number;
+  timeoutMs: number;
+  maxRetries: number;
+  optional: boolean;
+  clientOptions?: SecretClientOptions;
+  validationSchema?: StandardSchemaV1;
+  env: Record<string, string | undefined>;
+}
+
+const EXPIRY_POLICIES: readonly ExpiryPolicy[] = ['load', 'warn', 'skip'];
+const PRECEDENCES = ['vault', 'environment'] as const;
+const VERSION_PATTERN = /^[0-9a-zA-Z]{1,64}$/;
+const DNS_SUFFIX_PATTERN = /^[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i;
+
+function invalid(option: string, message: string): KeyVaultConfigError {
+  return new KeyVaultConfigError(
+    KeyVaultConfigErrorCode.InvalidOptions,
+    `Invalid option \`${option}\`: ${message}`,
+    {
+      key: option,
+    },
+  );
+}
+
+/** True for 127.0.0.0/8, ::1 and `localhost` (the only hosts where http and a foreign challenge are allowed). */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
+  return v4 !== null && v4[1] === '127' && v4.slice(1).every((part) => Number(part) <= 255);
+}
+
+/**
+ * Validates a vault URL: https (http only for loopback hosts), no path beyond `/`, no query, no
+ * credentials. Returns the normalized origin.
+ */
+export function parseVaultUrl(raw: unknown, option = 'vaultUrl'): ParsedVaultUrl {
+  if (typeof raw !== 'string' || raw.trim() === '') {
+    throw invalid(option, 'expected a URL such as https://my-vault.vault.azure.net.');
+  }
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw invalid(
+      option,
+      `'${raw.trim()}' is not a valid URL; expected https://<vault-name>.vault.azure.net (see \`az keyvault show --name <vault> --query properties.vaultUri\`).`,
+    );
+  }
+  if (url.username || url.password) {
+    throw invalid(option, 'the URL must not contain a user name or password.');
+  }
+  const loopback = isLoopbackHost(url.hostname);
+  if (url.protocol === 'http:') {
+    if (!loopback) {
+      throw invalid(
+        option,
+        `http:// is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost), not for ${url.host}; use https://${url.host}.`,
+      );
+    }
+  } else if (url.protocol !== 'https:') {
+    throw invalid(option, `the URL must use https:// (got ${url.protocol}//${url.host}).`);
+  }
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
+    throw invalid(
+      option,
+      `expected the vault's base URL without a path or query (https://${url.host}), not a secret URL.`,
+    );
+  }
+  return { url: `${url.protocol}//${url.host}`, host: url.host, loopback };
+}
+
+function checkInteger(option: string, value: unknown, range: { min: number; max: number }): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
+    throw invalid(option, `expected an integer from ${range.min} to ${range.max}, got ${describe(value)}.`);
+  }
+  return value;
+}
+
+function checkBoolean(option: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalid(option, `expected true or false, got ${describe(value)}.`);
+  return value;
+}
+
+function checkOneOf<T extends string>(option: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw invalid(
+      option,
+      `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}.`,
+    );
+  }
+  return value as T;
+}
+
+function checkFunction<T>(option: string, value: unknown): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw invalid(option, `expected a function, got ${describe(value)}.`);
+  return value as T;
+}
+
+/** Type and short form of a value for messages — options are not secret, but keep it short anyway. */
+function describe(value: unknown): string {
+  if (typeof value === 'string')
+    return value.length > 40 ? `a ${value.length}-character string` : `'${value}'`;
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
+    return String(value);
+  }
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+function checkSecretName(option: string, name: unknown): string {
+  if (typeof name !== 'string' || !SECRET_NAME_PATTERN.test(name)) {
+    throw invalid(
+      option,
+      `${describe(name)} is not a valid secret name (1–127 characters of 0-9, a-z, A-Z and '-').`,
+    );
+  }
+  return name;
+}
+
+function checkKey(option: string, key: unknown): string[] {
+  const path = typeof key === 'string' ? parseKeyPath(key) : undefined;
+  if (!path)
+    throw invalid(option, `${describe(key)} is not a valid key (a dot path such as 'Database.Password').`);
+  return path;
+}
+
+function resolveDescriptor(
+  option: string,
+  descriptor: string | ExplicitSecret | Omit<ExplicitSecret, 'key'>,
+  recordKey?: string,
+): ResolvedExplicitSecret {
+  if (typeof descriptor === 'string') {
+    return {
+      name: checkSecretName(option, descriptor),
+      keyPath: recordKey === undefined ? undefined : checkKey(option, recordKey),
+      optional: false,
+    };
+  }
+  if (descriptor === null || typeof descriptor !== 'object') {
+    throw invalid(
+      option,
+      `expected a secret name or { name, key?, version?, optional? }, got ${describe(descriptor)}.`,
+    );
+  }
+  const d = descriptor as ExplicitSecret;
+  const name = checkSecretName(`${option}.name`, d.name);
+  if (d.version !== undefined && (typeof d.version !== 'string' || !VERSION_PATTERN.test(d.version))) {
+    throw invalid(`${option}.version`, `${describe(d.version)} is not a valid secret version.`);
+  }
+  const key = recordKey ?? d.key;
+  return {
+    name,
+    keyPath:
+      key === undefined ? undefined : checkKey(recordKey === undefined ? `${option}.key` : option, key),
+    version: d.version,
+    optional: checkBoolean(`${option}.optional`, d.optional, false),
+  };
+}
+
+function resolveExplicit(option: string, secrets: unknown): ResolvedExplicitSecret[] {
+  if (Array.isArray(secrets)) {
+    return secrets.map((s, i) => resolveDescriptor(`${option}[${i}]`, s as string | ExplicitSecret));
+  }
+  if (secrets !== null && typeof secrets === 'object') {
+    return Object.entries(secrets as Record<string, string | ExplicitSecret>).map(([key, s]) =>
+      resolveDescriptor(`${option}.${key}`, s, key),
+    );
+  }
+  throw invalid(
+    option,
+    `expected an array of names/descriptors or a { key: name } record, got ${describe(secrets)}.`,
+  );
+}
+
+function resolveSource(
+  source: KeyVaultSourceOptions,
+  defaults: KeyVaultSourceOptions,
+  option: string,
+  env: Record<string, string | undefined>,
+  fallbackToEnv: boolean,
+): ResolvedVaultSource {
+  let rawUrl = source.vaultUrl;
+  if (rawUrl === undefined && fallbackToEnv) rawUrl = env[KEY_VAULT_URL_ENV];
+  if (rawUrl === undefined || rawUrl === '') {
+    throw invalid(
+      `${option}vaultUrl`,
+      fallbackToEnv
+        ? `no vault given: set the ${KEY_VAULT_URL_ENV} environment variable or the vaultUrl option (e.g. https://my-vault.vault.azure.net).`
+        : 'each entry of `vaults` needs its vaultUrl (e.g. https://my-vault.vault.azure.net).',
+    );
+  }
+  const parsed = parseVaultUrl(
+    rawUrl,
+    source.vaultUrl === undefined ? KEY_VAULT_URL_ENV : `${option}vaultUrl`,
+  );
+  const prefix = source.prefix ?? defaults.prefix;
+  const filter = checkFunction<ResolvedVaultSource['filter']>(
+    `${option}filter`,
+    source.filter ?? defaults.filter,
+  );
+  const keyMapper = checkFunction<ResolvedVaultSource['keyMapper']>(
+    `${option}keyMapper`,
+    source.keyMapper ?? defaults.keyMapper,
+  );
+  if (prefix !== undefined && (typeof prefix !== 'string' || !/^[0-9a-zA-Z-]{1,126}$/.test(prefix))) {
+    throw invalid(
+      `${option}prefix`,
+      `${describe(prefix)} is not a valid secret name prefix (0-9, a-z, A-Z, '-').`,
+    );
+  }
+  const explicit =
+    source.secrets === undefined ? undefined : resolveExplicit(`${option}secrets`, source.secrets);
+  if (explicit && (prefix !== undefined || filter !== undefined)) {
+    throw invalid(
+      `${option}secrets`,
+      '`prefix` and `filter` select secrets from the list and cannot be combined with explicit `secrets`; choose keys with the record form ({ key: name }) instead.',
+    );
+  }
+  return { ...parsed, explicit, prefix, filter, keyMapper };
+}
+
+/**
+ * Applies the defaults and validates every option. Throws INVALID_OPTIONS naming the option.
+ * Without `vaultUrl`, `vaults` and `KEY_VAULT_URL`, the load is references-only when the environment
+ * holds `@Microsoft.KeyVault(...)` references, and an error otherwise.
+ */
+export function resolveOptions(
+  options: KeyVaultConfigOptions = {},
+  hasReferences: (env: Record<string, string | undefined>) => boolean = () => false,
+): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw invalid('options', `expected an object, got ${describe(options)}.`);
+  }
+  const env = options.env ?? process.env;
+  if (env === null || typeof env !== 'object')
+    throw invalid('env', `expected an object, got ${describe(env)}.`);
+
+  const resolveReferences = checkBoolean(
+    'resolveReferences',
+    options.resolveReferences,
+    DEFAULT_RESOLVE_REFERENCES,
+  );
+  let vaults: ResolvedVaultSource[];
+  if (options.vaults !== undefined) {
+    if (!Array.isArray(options.vaults))
+      throw invalid('vaults', `expected an array, got ${describe(options.vaults)}.`);
+    if (options.vaultUrl !== undefined) {
+      throw invalid(
+        'vaults',
+        '`vaults` and `vaultUrl` cannot both be set: put the first vault into `vaults`.',
+      );
+    }
+    if (options.secrets !== undefined) {
+      throw invalid('secrets', 'with `vaults`, give `secrets` per vault (vaults[i].secrets).');
+    }
+    vaults = options.vaults.map((source, i) => {
+      if (source === null || typeof source !== 'object') {
+        throw invalid(`vaults[${i}]`, `expected { vaultUrl, … }, got ${describe(source)}.`);
+      }
+      return resolveSource(source, options, `vaults[${i}].`, env, false);
+    });
+  } else {
+    const noVault = options.vaultUrl === undefined && !env[KEY_VAULT_URL_ENV];
+    vaults =
+      noVault && resolveReferences && hasReferences(env) ? [] : [resolveSource(options, {}, '', env, true)];
+  }
+
+  const suffix = options.vaultDnsSuffix ?? DEFAULT_VAULT_DNS_SUFFIX;
+  if (typeof suffix !== 'string' || !DNS_SUFFIX_PATTERN.test(suffix.replace(/^\./, ''))) {
+    throw invalid(
+      'vaultDnsSuffix',
+      `${describe(suffix)} is not a DNS suffix such as 'vault.azure.net' or 'vault.azure.cn'.`,
+    );
+  }
+  if (options.credential !== undefined && typeof options.credential?.getToken !== 'function') {
+    throw invalid('credential', 'expected a TokenCredential (an object with getToken()).');
+  }
+  if (
+    options.managedIdentityClientId !== undefined &&
+    (typeof options.managedIdentityClientId !== 'string' || options.managedIdentityClientId.trim() === '')
+  ) {
+    throw invalid(
+      'managedIdentityClientId',
+      'expected the client id (a GUID) of a user-assigned managed identity.',
+    );
+  }
+  const schema = options.validationSchema;
+  if (schema !== undefined && typeof schema?.['~standard']?.validate !== 'function') {
+    throw invalid(
+      'validationSchema',
+      'expected a Standard Schema (Zod 3.24+, Valibot 1, ArkType, Joi 18, …).',
+    );
+  }
+  if (
+    options.clientOptions !== undefined &&
+    (options.clientOptions === null || typeof options.clientOptions !== 'object')
+  ) {
+    throw invalid('clientOptions', `expected SecretClientOptions, got ${describe(options.clientOptions)}.`);
+  }
+  checkLogger(options.logger);
+
+  return {
+    vaults,
+    credential: options.credential,
+    managedIdentityClientId: options.managedIdentityClientId,
+    parseJson: checkBoolean('parseJson', options.parseJson, DEFAULT_PARSE_JSON),
+    expiredSecrets: checkOneOf(
+      'expiredSecrets',
+      options.expiredSecrets,
+      EXPIRY_POLICIES,
+      DEFAULT_EXPIRED_SECRETS,
+    ),
+    precedence: checkOneOf('precedence', options.precedence, PRECEDENCES, DEFAULT_PRECEDENCE),
+    resolveReferences,
+    vaultDnsSuffix: suffix.replace(/^\./, ''),
+    concurrency:
+      options.concurrency === undefined
+        ? DEFAULT_CONCURRENCY
+        : checkInteger('concurrency', options.concurrency, CONCURRENCY_RANGE),
+    timeoutMs:
+      options.timeoutMs === undefined
+        ? DEFAULT_TIMEOUT_MS
+        : checkInteger('timeoutMs', options.timeoutMs, TIMEOUT_RANGE_MS),
+    maxRetries: resolveMaxRetries(options),
+    optional: checkBoolean('optional', options.optional, DEFAULT_OPTIONAL),
+    clientOptions: options.clientOptions,
+    validationSchema: schema,
+    env,
+  };
+}
+
+/** `maxRetries`, else `clientOptions.retryOptions.maxRetries`, else the default. */
+function resolveMaxRetries(options: KeyVaultConfigOptions): number {
+  const value = options.maxRetries ?? options.clientOptions?.retryOptions?.maxRetries;
+  return value === undefined ? DEFAULT_MAX_RETRIES : checkInteger('maxRetries', value, MAX_RETRIES_RANGE);
+}
+
+function checkLogger(logger: unknown): asserts logger is KeyVaultConfigLogger | undefined {
+  if (logger === undefined) return;
+  const l = logger as Partial<KeyVaultConfigLogger> | null;
+  if (!l || typeof l.log !== 'function' || typeof l.warn !== 'function' || typeof l.error !== 'function') {
+    throw invalid(
+      'logger',
+      "expected an object with log(), warn() and error() (Nest's Logger or console fit).",
+    );
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The load report: one entry per key, loaded or skipped with the reason. Never a value — entries are
+ * built from names and properties only.
+ */
+import type {
+  KeyVaultCredentialInfo,
+  KeyVaultEntrySource,
+  KeyVaultLoadReport,
+  KeyVaultReportEntry,
+} from './interfaces.js';
+
+/** What an entry is built from (a subset of SecretProperties, so a value cannot slip in). */
+export interface ReportSubject {
+  key: string;
+  secretName: string;
+  vault: string;
+  version?: string;
+  updatedOn?: Date;
+  source: KeyVaultEntrySource;
+}
+
+/** A loaded entry (optionally with a warning, e.g. expired). */
+export function loadedEntry(subject: ReportSubject, warning?: string): KeyVaultReportEntry {
+  return { ...pick(subject), status: 'loaded', ...(warning ? { reason: warning } : {}) };
+}
+
+/** A skipped entry with its reason. */
+export function skippedEntry(subject: ReportSubject, reason: string): KeyVaultReportEntry {
+  return { ...pick(subject), status: 'skipped', reason };
+}
+
+function pick(subject: ReportSubject): Omit<KeyVaultReportEntry, 'status' | 'reason'> {
+  const entry: Omit<KeyVaultReportEntry, 'status' | 'reason'> = {
+    key: subject.key,
+    secretName: subject.secretName,
+    vault: subject.vault,
+    source: subject.source,
+  };
+  if (subject.version !== undefined) entry.version = subject.version;
+  if (subject.updatedOn !== undefined) entry.updatedOn = subject.updatedOn;
+  return entry;
+}
+
+/** Assembles the report; `loaded` counts the loaded entries. */
+export function buildReport(input: {
+  vaults: string[];
+  credential?: KeyVaultCredentialInfo;
+  loadedAt: Date;
+  elapsedMs: number;
+  entries: KeyVaultReportEntry[];
+  error?: { code: string; message: string };
+}): KeyVaultLoadReport {
+  const report: KeyVaultLoadReport = {
+    vaults: input.vaults,
+    loadedAt: input.loadedAt,
+    elapsedMs: Math.round(input.elapsedMs),
+    loaded: input.entries.filter((e) => e.status === 'loaded').length,
+    entries: input.entries,
+  };
+  if (input.credential) report.credential = input.credential;
+  if (input.error) report.error = input.error;
+  return report;
+}
