@@ -1,0 +1,213 @@
+/**
+ * The emulator's public, in-process contract. Tests, benchmarks, the command line and the sample all
+ * depend on these names; extend them, do not rename them.
+ */
+
+/** Azure RBAC roles the emulator understands on the data plane of a vault (secrets only). */
+export type VaultRole =
+  | 'Key Vault Secrets Officer' // everything
+  | 'Key Vault Secrets User' // get + list
+  | 'Key Vault Reader' // list metadata only (no values)
+  | 'none';
+
+/** Short spellings accepted wherever a role is given (seed file, `--role`, in-process). */
+export type VaultRoleAlias = VaultRole | 'officer' | 'user' | 'reader';
+
+/** One secret in a seed file or in-process seed. Dates are ISO 8601 strings or epoch seconds. */
+export interface SeedSecret {
+  name: string;
+  value: string;
+  contentType?: string;
+  enabled?: boolean;
+  expires?: string | number;
+  notBefore?: string | number;
+  tags?: Record<string, string>;
+}
+
+/** A managed identity the identity endpoints can issue tokens for. */
+export interface EmulatorIdentity {
+  /** Application (client) id: selects a user-assigned identity via `client_id`. */
+  clientId: string;
+  /** Object (principal) id, the `oid` claim. Generated when omitted. */
+  objectId?: string;
+  role: VaultRoleAlias;
+}
+
+/** Seed file format: either a bare array of secrets or this object. */
+export interface SeedFile {
+  secrets?: SeedSecret[];
+  /** Role of the system-assigned identity (default: Key Vault Secrets Officer). */
+  systemAssignedRole?: VaultRoleAlias;
+  /** User-assigned identities. */
+  identities?: EmulatorIdentity[];
+  /** Extra vaults, one port each. */
+  vaults?: Array<{ name: string; port?: number; secrets?: SeedSecret[] }>;
+}
+
+/** Names of the routes counters, logs and faults refer to. */
+export type EmulatorRoute =
+  | 'secrets.set'
+  | 'secrets.get'
+  | 'secrets.list'
+  | 'secrets.versions'
+  | 'secrets.update'
+  | 'secrets.delete'
+  | 'deleted.get'
+  | 'deleted.list'
+  | 'deleted.recover'
+  | 'deleted.purge'
+  | 'vault.unknown'
+  | 'identity.appservice'
+  | 'identity.imds'
+  | 'identity.probe';
+
+/** A scripted fault. Applies to requests matching `route` (all routes when omitted) and `vault`. */
+export interface FaultSpec {
+  route?: EmulatorRoute | EmulatorRoute[];
+  /** Vault name (default: every vault). */
+  vault?: string;
+  /** Fixed latency added before answering. */
+  latencyMs?: number;
+  /** Random extra latency in [0, jitterMs). */
+  jitterMs?: number;
+  /** Answer with this status (429, 500, 503, …) and Key Vault's error body. */
+  status?: number;
+  /** With status 429/503: the Retry-After header in seconds (omit for none). */
+  retryAfterSeconds?: number;
+  /** Destroy the connection without answering. */
+  reset?: boolean;
+  /** Accept the request and never answer (until the emulator closes). */
+  hang?: boolean;
+  /** Apply to the next N matching requests only (default: until cleared). */
+  times?: number;
+}
+
+/** One request, as counted and logged. Never contains secret values or tokens. */
+export interface RequestLogEntry {
+  time: string;
+  vault?: string;
+  route: EmulatorRoute;
+  method: string;
+  /** Path without query string. */
+  path: string;
+  status: number;
+  /** Caller's client id when a valid token was presented. */
+  clientId?: string;
+  /** Fault applied, if any. */
+  fault?: 'latency' | 'status' | 'reset' | 'hang' | 'throttle';
+  durationMs: number;
+}
+
+export interface EmulatorOptions {
+  /** Interface to bind (default 127.0.0.1). Anything non-loopback must be asked for explicitly. */
+  host?: string;
+  /** HTTPS port of the (first) vault; 0 or omitted = a free port. */
+  port?: number;
+  /** HTTP port of the identity endpoints and the admin API; 0 or omitted = a free port. */
+  identityPort?: number;
+  /** Secrets of the first vault, or a seed file path (JSON array or SeedFile). */
+  seed?: SeedSecret[] | SeedFile | string;
+  /** Name of the first vault (default 'emulator'). */
+  vaultName?: string;
+  /** Persist vault state to this file (atomic writes) and reload it on start. */
+  dataFile?: string;
+  /** Role of the system-assigned identity (default 'Key Vault Secrets Officer'). */
+  systemAssignedRole?: VaultRoleAlias;
+  /** User-assigned identities. */
+  identities?: EmulatorIdentity[];
+  /** Lifetime of issued tokens in seconds (default 3600). */
+  tokenLifetimeSeconds?: number;
+  /** Tenant id used in tokens and the challenge (default: random GUID per start). */
+  tenantId?: string;
+  /** Fixed latency for every vault request (like `--latency`). */
+  latencyMs?: number;
+  /** Token-bucket throttle: vault transactions per 10 s (like `--throttle`; off when omitted). */
+  throttle?: number;
+  /** Directory for the CA certificate PEM (default: a new temp directory). */
+  certDir?: string;
+}
+
+/** Handle on one emulated vault. */
+export interface EmulatorVault {
+  readonly name: string;
+  /** https://127.0.0.1:<port> */
+  readonly url: string;
+  readonly port: number;
+  /** Sets (creates a new version of) a secret; returns the new version id. */
+  setSecret(secret: SeedSecret): string;
+  /** Latest value, bypassing auth (tests only). Undefined when absent/deleted. */
+  getValue(name: string): string | undefined;
+  /** Update attributes of the latest version (enabled, expires, notBefore, contentType, tags). */
+  updateSecret(name: string, patch: Partial<Omit<SeedSecret, 'name' | 'value'>>): void;
+  /** Soft-delete (as the DELETE operation does). */
+  deleteSecret(name: string): void;
+  /** Purge a secret (and its deleted state) immediately. */
+  purgeSecret(name: string): void;
+  /** Names of current (not deleted) secrets. */
+  secretNames(): string[];
+}
+
+/** Request counters and the request log, shared by all vaults and the identity endpoints. */
+export interface EmulatorCounters {
+  /** Number of requests, optionally filtered. */
+  count(filter?: { route?: EmulatorRoute; vault?: string; status?: number; clientId?: string }): number;
+  /** Counts by route, then status: `{ 'secrets.get': { '200': 3 } }`. */
+  byRoute(): Record<string, Record<string, number>>;
+  /** The log, oldest first. */
+  log(): readonly RequestLogEntry[];
+  reset(): void;
+}
+
+export interface EmulatorFaults {
+  /** Adds a fault; returns its id. */
+  add(fault: FaultSpec): string;
+  remove(id: string): void;
+  clear(): void;
+  /** The next `count` identity-endpoint requests fail with 500 (or never answer with 'hang'). */
+  failIdentity(count: number, mode?: 500 | 'hang'): void;
+  /** Changes the throttle (vault transactions per 10 s); undefined turns it off. */
+  setThrottle(perTenSeconds: number | undefined): void;
+}
+
+/** A running emulator. */
+export interface Emulator {
+  /** URL of the first vault. */
+  readonly vaultUrl: string;
+  readonly vaults: readonly EmulatorVault[];
+  /** http://127.0.0.1:<identity-port>/msi/token */
+  readonly identityEndpoint: string;
+  /** Random per start; required in X-IDENTITY-HEADER. */
+  readonly identityHeader: string;
+  /** http://127.0.0.1:<identity-port> (AZURE_POD_IDENTITY_AUTHORITY_HOST, admin API). */
+  readonly identityHost: string;
+  /** PEM of the CA that signed the vault certificates (for the SDK's tlsOptions.ca). */
+  readonly caCert: string;
+  /** File holding caCert (for NODE_EXTRA_CA_CERTS). */
+  readonly caCertPath: string;
+  readonly tenantId: string;
+  /** The system-assigned identity. */
+  readonly systemAssigned: { clientId: string; objectId: string };
+  /**
+   * The command-line contract as variables: KEY_VAULT_URL, IDENTITY_ENDPOINT, IDENTITY_HEADER,
+   * AZURE_POD_IDENTITY_AUTHORITY_HOST, NODE_EXTRA_CA_CERTS — in that order.
+   */
+  readonly env: Readonly<Record<string, string>>;
+  readonly counters: EmulatorCounters;
+  readonly faults: EmulatorFaults;
+  /** A vault by name (default: the first). */
+  vault(name?: string): EmulatorVault;
+  /** Adds an extra vault on its own port. */
+  addVault(name: string, options?: { port?: number; seed?: SeedSecret[] }): Promise<EmulatorVault>;
+  /** Sets the role of an identity ('system' = the system-assigned one). */
+  setRole(clientId: string | 'system', role: VaultRoleAlias): void;
+  /** Registers a user-assigned identity. */
+  addIdentity(identity: EmulatorIdentity): { clientId: string; objectId: string };
+  /** Changes the lifetime of tokens issued from now on. */
+  setTokenLifetime(seconds: number): void;
+  /**
+   * Signs a token as the identity endpoints would (tests of bad/expired tokens): defaults to the
+   * system-assigned identity, audience https://vault.azure.net and the configured lifetime.
+   */
+  issueToken(options?: { clientId?: string; audience?: string; expiresInSeconds?: number }): string;
+  close(): Promise<void>;
+}

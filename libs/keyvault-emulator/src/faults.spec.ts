@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { EmulatorFaultInjector, FaultSpecError, validateFaultSpec } from './faults.js';
+
+describe('EmulatorFaultInjector.match', () => {
+  it('matches by route (single or list) and vault, case-insensitively for vaults', () => {
+    const faults = new EmulatorFaultInjector();
+    faults.add({ route: 'secrets.get', status: 500 });
+    faults.add({
+      route: ['secrets.list', 'secrets.versions'],
+      vault: 'Other',
+      status: 503,
+      retryAfterSeconds: 2,
+    });
+    expect(faults.match('secrets.get', 'main')).toMatchObject({
+      action: 'status',
+      status: 500,
+      kind: 'status',
+    });
+    expect(faults.match('secrets.set', 'main')).toBeUndefined();
+    expect(faults.match('secrets.list', 'main')).toBeUndefined();
+    expect(faults.match('secrets.versions', 'other')).toMatchObject({ status: 503, retryAfterSeconds: 2 });
+  });
+
+  it('applies route-less faults to vault routes only; identity routes must be named', () => {
+    const faults = new EmulatorFaultInjector();
+    faults.add({ status: 500 });
+    expect(faults.match('identity.appservice')).toBeUndefined();
+    expect(faults.match('deleted.purge', 'v')?.status).toBe(500);
+    faults.clear();
+    faults.add({ route: 'identity.imds', hang: true });
+    expect(faults.match('identity.imds')).toMatchObject({ action: 'hang', kind: 'hang' });
+    expect(faults.match('identity.appservice')).toBeUndefined();
+  });
+
+  it('consumes `times` and drops exhausted faults', () => {
+    const faults = new EmulatorFaultInjector();
+    const id = faults.add({ route: 'secrets.get', reset: true, times: 2 });
+    expect(faults.match('secrets.get', 'v')?.action).toBe('reset');
+    expect(faults.has(id)).toBe(true);
+    expect(faults.match('secrets.get', 'v')?.action).toBe('reset');
+    expect(faults.has(id)).toBe(false);
+    expect(faults.match('secrets.get', 'v')).toBeUndefined();
+  });
+
+  it('adds up latency of all matching faults and the global latency; the first action wins', () => {
+    const faults = new EmulatorFaultInjector({ latencyMs: 5, random: () => 0.5 });
+    faults.add({ latencyMs: 10, jitterMs: 20 });
+    faults.add({ route: 'secrets.get', status: 429 });
+    faults.add({ route: 'secrets.get', status: 500 });
+    const decision = faults.match('secrets.get', 'v');
+    expect(decision).toMatchObject({ latencyMs: 25, action: 'status', status: 429 });
+    expect(decision?.faultIds).toHaveLength(2);
+    // Global latency alone still yields a decision for vault routes, not for identity ones.
+    const plain = new EmulatorFaultInjector({ latencyMs: 40 });
+    expect(plain.match('secrets.list', 'v')).toMatchObject({ latencyMs: 40, kind: 'latency' });
+    expect(plain.match('identity.imds')).toBeUndefined();
+  });
+
+  it('removes single faults and clears everything', () => {
+    const faults = new EmulatorFaultInjector();
+    const a = faults.add({ status: 500 });
+    faults.add({ status: 503 });
+    faults.remove(a);
+    expect(faults.match('secrets.get', 'v')?.status).toBe(503);
+    faults.failIdentity(1);
+    faults.clear();
+    expect(faults.match('secrets.get', 'v')).toBeUndefined();
+    expect(faults.takeIdentityFailure()).toBeUndefined();
+  });
+});
+
+describe('identity failures', () => {
+  it('queues failIdentity requests in order', () => {
+    const faults = new EmulatorFaultInjector();
+    faults.failIdentity(2);
+    faults.failIdentity(1, 'hang');
+    expect(faults.pendingIdentityFailures).toBe(3);
+    expect(faults.takeIdentityFailure()).toBe(500);
+    expect(faults.takeIdentityFailure()).toBe(500);
+    expect(faults.takeIdentityFailure()).toBe('hang');
+    expect(faults.takeIdentityFailure()).toBeUndefined();
+  });
+});
+
+describe('token bucket throttle', () => {
+  it('allows N per 10 s, refills continuously and reports Retry-After', () => {
+    let now = 0;
+    const faults = new EmulatorFaultInjector({ throttle: 5, now: () => now });
+    for (let i = 0; i < 5; i++) expect(faults.takeThrottle('v')).toBeUndefined();
+    // Empty: one token comes back every 2 s (5 per 10 s).
+    expect(faults.takeThrottle('v')).toEqual({ retryAfterSeconds: 2 });
+    now += 1000;
+    expect(faults.takeThrottle('v')).toEqual({ retryAfterSeconds: 1 });
+    now += 1000;
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    expect(faults.takeThrottle('v')).toBeDefined();
+    // Buckets are per vault.
+    expect(faults.takeThrottle('other')).toBeUndefined();
+    // Refill never exceeds the capacity.
+    now += 60_000;
+    for (let i = 0; i < 5; i++) expect(faults.takeThrottle('v')).toBeUndefined();
+    expect(faults.takeThrottle('v')).toBeDefined();
+  });
+
+  it('can be changed and turned off', () => {
+    const faults = new EmulatorFaultInjector({ now: () => 0 });
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    faults.setThrottle(1);
+    expect(faults.throttle).toBe(1);
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    expect(faults.takeThrottle('v')).toEqual({ retryAfterSeconds: 10 });
+    faults.setThrottle(undefined);
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    expect(() => faults.setThrottle(0)).toThrow(FaultSpecError);
+  });
+});
+
+describe('validateFaultSpec', () => {
+  it('accepts well-formed specs', () => {
+    expect(validateFaultSpec({ route: 'secrets.get', status: 429, retryAfterSeconds: 0, times: 1 })).toEqual({
+      route: 'secrets.get',
+      status: 429,
+      retryAfterSeconds: 0,
+      times: 1,
+    });
+    expect(validateFaultSpec({ latencyMs: 100, jitterMs: 50, vault: 'v' })).toEqual({
+      latencyMs: 100,
+      jitterMs: 50,
+      vault: 'v',
+    });
+  });
+
+  it.each([
+    [null, 'object'],
+    [{ route: 'nope', status: 500 }, 'Unknown route'],
+    [{ status: 200 }, 'status'],
+    [{ status: 500, reset: true }, 'at most one'],
+    [{ times: 0, status: 500 }, 'times'],
+    [{ latencyMs: -1 }, 'latencyMs'],
+    [{ route: 'secrets.get' }, 'needs'],
+    [{ hang: 'yes' }, 'boolean'],
+  ])('rejects %j', (input, message) => {
+    expect(() => validateFaultSpec(input)).toThrow(message);
+  });
+});
