@@ -20,6 +20,24 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 4;
 export const DEFAULT_OPTIONAL = false;
 
+/** Refresh (secret rotation without restart): accepted `refreshInterval`, 1 s up to setTimeout's limit. */
+export const REFRESH_INTERVAL_RANGE_MS = { min: 1_000, max: 2_147_483_647 } as const;
+/** Relative jitter on every refresh delay: ±10 %, so replicas started together do not poll in lockstep. */
+export const DEFAULT_REFRESH_JITTER = 0.1;
+/** First retry after a failed refresh cycle waits at most this long (then doubles up to the interval). */
+export const MAX_REFRESH_BACKOFF_BASE_MS = 30_000;
+/**
+ * How far this machine's clock may be behind Key Vault's when a refresh decides that a listed secret is
+ * unchanged (see `unchangedSince` in loader.ts).
+ */
+export const REFRESH_CLOCK_SKEW_ALLOWANCE_MS = 1_000;
+/** Consecutive failed refresh cycles at which health turns `down` (`degraded` before). */
+export const DEFAULT_HEALTH_FAILURE_THRESHOLD = 3;
+/** Code of a refresh summary when the refresher is (being) stopped. */
+export const REFRESH_STOPPED_CODE = 'STOPPED';
+/** Code of a refresh failure that is not a KeyVaultConfigError (a bug, most likely). */
+export const REFRESH_UNEXPECTED_CODE = 'UNEXPECTED';
+
 /** Accepted ranges of the numeric options (inclusive). */
 export const CONCURRENCY_RANGE = { min: 1, max: 256 } as const;
 export const TIMEOUT_RANGE_MS = { min: 1, max: 3_600_000 } as const;
@@ -51,4 +69,6 @@ export const SkipReason = {
   EnvironmentWins: 'environment wins',
   OverriddenByLaterVault: 'overridden by a later vault',
   OverriddenByVault: 'overridden by a vault value (precedence: vault)',
+  /** Refresh only: the secret is gone from the vault (deleted), so its key was removed. */
+  Deleted: 'deleted',
 } as const;

@@ -6,7 +6,7 @@
 import type { KeyVaultSecret, SecretProperties } from '@azure/keyvault-secrets';
 import { setMaxListeners } from 'node:events';
 import { getVaultClient, type VaultClient } from './client.js';
-import { SkipReason } from './constants.js';
+import { REFRESH_CLOCK_SKEW_ALLOWANCE_MS, SkipReason } from './constants.js';
 import { resolveCredential, toCredentialError, type ResolvedCredential } from './credential.js';
 import {
   isAbortError,
@@ -44,7 +44,7 @@ import {
 } from './options.js';
 import { findReferences, hasReferences, type EnvironmentReference } from './references.js';
 import { buildReport, loadedEntry, skippedEntry, type ReportSubject } from './report.js';
-import { createPool, TaskGroup, type Pool } from './retry.js';
+import { abortError, createPool, TaskGroup, type Pool } from './retry.js';
 import { leafStrings, validateConfig } from './validation.js';
 
 /** One secret's outcome inside a layer (a vault, or the references). */
@@ -58,7 +58,7 @@ interface Slot {
 }
 
 /** Everything one load shares. */
-interface LoadContext {
+interface LoadContext extends LoadCycle {
   options: ResolvedOptions;
   credential: ResolvedCredential;
   logger: KeyVaultConfigLogger;
@@ -69,19 +69,85 @@ interface LoadContext {
 }
 
 /**
+ * What a refresh cycle adds to a load. `previous` and `fetched` hold listed secrets by
+ * {@link fetchedKey}: a listed secret still the one in `previous` (see {@link unchangedSince}) is not
+ * fetched again, so an unchanged vault costs only its list pages.
+ */
+interface LoadCycle {
+  previous?: ReadonlyMap<string, RememberedSecret>;
+  /** Filled with the listed secrets this load fetched or reused: the next cycle's `previous`. */
+  fetched?: Map<string, RememberedSecret>;
+  /** A refresh: an explicit secret or a reference that is deleted or disabled is removed, not an error. */
+  refresh?: boolean;
+  /** Aborts the load (the refresher was stopped). */
+  stop?: AbortSignal;
+}
+
+/** One key of the configuration that came from Key Vault, with its value (kept in memory only). */
+export interface LoadedKey {
+  key: string;
+  secretName: string;
+  /** Vault host. */
+  vault: string;
+  version?: string;
+  /** The value under the key (string, or an object for JSON secrets). Never logged or reported. */
+  value: unknown;
+}
+
+/** A listed secret as fetched (value and properties), and when the get started (ms, local clock). */
+export interface RememberedSecret {
+  secret: KeyVaultSecret;
+  fetchedAt: number;
+}
+
+/** What a refresher keeps of the startup load to run its cycles with. */
+export interface LoadSession {
+  options: ResolvedOptions;
+  credential: ResolvedCredential;
+  logger: KeyVaultConfigLogger;
+}
+
+/** A load's result, plus what change detection compares (`keys`) and reuses (`fetched`). */
+export interface DetailedLoad {
+  result: KeyVaultLoadResult;
+  /** The Key Vault keys of `result.config` (overridden secrets excluded). */
+  keys: Map<string, LoadedKey>;
+  /** Listed secrets by {@link fetchedKey}. */
+  fetched: Map<string, RememberedSecret>;
+}
+
+/** Key of a listed secret in `LoadCycle.previous` / `fetched`. */
+export function fetchedKey(host: string, name: string): string {
+  return `${host}|${name.toLowerCase()}`;
+}
+
+/**
  * Loads the secrets of one or several vaults (and resolves `@Microsoft.KeyVault(...)` references in
  * the environment) into a nested configuration object plus a report. Throws a
  * {@link KeyVaultConfigError}; with `optional: true` resolves to `{ config: {}, report }` with
  * `report.error` instead, after one warning.
  */
 export async function loadKeyVaultSecrets(options: KeyVaultConfigOptions = {}): Promise<KeyVaultLoadResult> {
+  return (await loadForRefresh(options)).result;
+}
+
+/**
+ * `loadKeyVaultSecrets`, keeping what a refresher needs: the session (resolved options, credential,
+ * logger — absent when the options could not even be resolved under `optional: true`), the loaded keys
+ * and the fetched listed secrets.
+ */
+export async function loadForRefresh(
+  options: KeyVaultConfigOptions = {},
+): Promise<DetailedLoad & { session?: LoadSession; logger: KeyVaultConfigLogger }> {
   const started = performance.now();
   const loadedAt = new Date();
   const logger = usableLogger(options?.logger) ?? createConsoleLogger();
+  let resolved: ResolvedOptions | undefined;
   let credential: ResolvedCredential | undefined;
   let hosts: string[] = [];
+  const fetched = new Map<string, RememberedSecret>();
   try {
-    const resolved = resolveOptions(options, hasReferences);
+    resolved = resolveOptions(options, hasReferences);
     hosts = resolved.vaults.map((v) => v.host);
     credential = resolveCredential(
       {
@@ -91,7 +157,12 @@ export async function loadKeyVaultSecrets(options: KeyVaultConfigOptions = {}): 
       },
       logger,
     );
-    const { config, entries, hosts: allHosts } = await runLoad(resolved, credential, logger);
+    const {
+      config,
+      entries,
+      keys,
+      hosts: allHosts,
+    } = await runLoad(resolved, credential, logger, { fetched });
     hosts = allHosts;
     const elapsedMs = performance.now() - started;
     const report = buildReport({
@@ -102,7 +173,13 @@ export async function loadKeyVaultSecrets(options: KeyVaultConfigOptions = {}): 
       entries,
     });
     logger.log(formatLoadLine(report.loaded, hosts, elapsedMs, report.credential));
-    return { config, report };
+    return {
+      result: { config, report },
+      keys,
+      fetched,
+      session: { options: resolved, credential, logger },
+      logger,
+    };
   } catch (error) {
     const failure = toFailure(error, hosts);
     if (options?.optional === true) {
@@ -115,9 +192,45 @@ export async function loadKeyVaultSecrets(options: KeyVaultConfigOptions = {}): 
         entries: [],
         error: { code: failure.code, message: failure.message },
       });
-      return { config: {}, report };
+      const session = resolved && credential ? { options: resolved, credential, logger } : undefined;
+      return { result: { config: {}, report }, keys: new Map(), fetched: new Map(), session, logger };
     }
     throw failure;
+  }
+}
+
+/**
+ * One refresh cycle: the startup load again with its session, reusing the values of listed secrets
+ * whose version and updatedOn did not change (`cycle.previous`), and removing — instead of failing on —
+ * explicit secrets and references that were deleted or disabled. Throws one KeyVaultConfigError; fills
+ * `cycle.fetched` even then, so a retry does not fetch again what this attempt already got.
+ */
+export async function reloadForRefresh(
+  session: LoadSession,
+  cycle: {
+    logger: KeyVaultConfigLogger;
+    stop: AbortSignal;
+    previous: ReadonlyMap<string, RememberedSecret>;
+    fetched: Map<string, RememberedSecret>;
+  },
+): Promise<Omit<DetailedLoad, 'fetched'>> {
+  const started = performance.now();
+  const loadedAt = new Date();
+  let hosts = session.options.vaults.map((v) => v.host);
+  try {
+    const { logger, ...rest } = cycle;
+    const run = await runLoad(session.options, session.credential, logger, { ...rest, refresh: true });
+    hosts = run.hosts;
+    const report = buildReport({
+      vaults: run.hosts,
+      credential: session.credential.describe(),
+      loadedAt,
+      elapsedMs: performance.now() - started,
+      entries: run.entries,
+    });
+    return { result: { config: run.config, report }, keys: run.keys };
+  } catch (error) {
+    throw toFailure(error, hosts);
   }
 }
 
@@ -140,7 +253,13 @@ async function runLoad(
   options: ResolvedOptions,
   credential: ResolvedCredential,
   logger: KeyVaultConfigLogger,
-): Promise<{ config: Record<string, unknown>; entries: KeyVaultReportEntry[]; hosts: string[] }> {
+  cycle: LoadCycle = {},
+): Promise<{
+  config: Record<string, unknown>;
+  entries: KeyVaultReportEntry[];
+  keys: Map<string, LoadedKey>;
+  hosts: string[];
+}> {
   // Malformed references fail before any request.
   const references = options.resolveReferences ? findReferences(options.env, options.vaultDnsSuffix) : [];
   const hosts = [
@@ -152,6 +271,7 @@ async function runLoad(
   setMaxListeners(0, controller.signal);
   const group = new TaskGroup(controller);
   const ctx: LoadContext = {
+    ...cycle,
     options,
     credential,
     logger,
@@ -160,6 +280,11 @@ async function runLoad(
     signal: controller.signal,
     now: new Date(),
   };
+
+  // A stopped refresher cancels its cycle like a failure would: nothing more starts, requests abort.
+  const stop = (): void => group.fail(abortError('The refresh was stopped.'));
+  if (cycle.stop?.aborted) stop();
+  else cycle.stop?.addEventListener('abort', stop, { once: true });
 
   const vaultLayers: Slot[][] = options.vaults.map(() => []);
   options.vaults.forEach((vault, i) => {
@@ -188,14 +313,15 @@ async function runLoad(
     throw mapFailure(ctx, error, { operation: 'get', vault: hosts.join(', ') });
   } finally {
     clearTimeout(timer);
+    cycle.stop?.removeEventListener('abort', stop);
   }
 
-  const { config, entries, secretValues } = merge(ctx, vaultLayers, referenceSlots, references);
+  const { config, entries, keys, secretValues } = merge(ctx, vaultLayers, referenceSlots, references);
   if (options.validationSchema) {
     const resolvedEnv = environmentWithReferences(options.env, referenceSlots);
     await validateConfig(options.validationSchema, { ...resolvedEnv, ...config }, secretValues);
   }
-  return { config, entries, hosts };
+  return { config, entries, keys, hosts };
 }
 
 function timeoutError(timeoutMs: number, hosts: string[]): KeyVaultConfigError {
@@ -302,10 +428,19 @@ function planListed(
   const expiry = expiryOf(properties, ctx.now);
   if (expiry && ctx.options.expiredSecrets === 'skip') return skip(slot, expiry);
 
+  const id = fetchedKey(vault.host, name);
+  const previous = ctx.previous?.get(id);
+  if (previous && unchangedSince(previous, properties)) {
+    // Unchanged since it was fetched (same attributes): no get. accept() judges its expiry as of now.
+    ctx.fetched?.set(id, previous);
+    return accept(ctx, slot, previous.secret, path, expiry);
+  }
+
   ctx.group.add(
     ctx.pool.run(async () => {
       if (ctx.signal.aborted) return;
       let secret: KeyVaultSecret;
+      const fetchedAt = Date.now();
       try {
         secret = await onClient(client, () => client.client.getSecret(name, { abortSignal: ctx.signal }));
       } catch (error) {
@@ -325,8 +460,29 @@ function planListed(
           key: subject.key,
         });
       }
+      ctx.fetched?.set(id, { secret, fetchedAt });
       accept(ctx, slot, secret, path, expiry);
     }),
+  );
+}
+
+/**
+ * True when a remembered secret is still the latest version. A listing carries no version — only the
+ * latest version's attributes, with timestamps in whole seconds — so the remembered one must have the
+ * same updatedOn, createdOn and content type, AND have been fetched at least a second (plus a clock
+ * skew allowance) after that updatedOn: otherwise a version created later within the same second would
+ * look identical, and its rotation would go unnoticed for good. Such a recent secret is simply fetched
+ * again by the next cycle.
+ */
+export function unchangedSince(known: RememberedSecret, listed: SecretProperties): boolean {
+  const properties = known.secret.properties;
+  const updated = listed.updatedOn?.getTime();
+  return (
+    updated !== undefined &&
+    properties.updatedOn?.getTime() === updated &&
+    properties.createdOn?.getTime() === listed.createdOn?.getTime() &&
+    properties.contentType === listed.contentType &&
+    known.fetchedAt >= updated + 1_000 + REFRESH_CLOCK_SKEW_ALLOWANCE_MS
   );
 }
 
@@ -466,6 +622,14 @@ async function loadExplicit(
               : undefined;
           if (missing && secret.optional)
             return skip(slot, missing === 'not found' ? SkipReason.NotFound : SkipReason.Disabled);
+          if (missing && ctx.refresh) {
+            // Revocation during a refresh: the key goes away (failing the cycle would keep the value).
+            const reason = missing === 'not found' ? SkipReason.Deleted : SkipReason.Disabled;
+            ctx.logger.warn(
+              `Secret '${secret.name}' (key '${subject.key}') in ${vault.host} is ${reason}; removed from the configuration.`,
+            );
+            return skip(slot, reason);
+          }
           if (missing === 'disabled') {
             throw new KeyVaultConfigError(
               KeyVaultConfigErrorCode.SecretNotFound,
@@ -523,6 +687,14 @@ function resolveReferenceValues(ctx: LoadContext, references: EnvironmentReferen
             }),
           );
         } catch (error) {
+          if (ctx.refresh && (isNotFoundError(error) || isSecretDisabledError(error))) {
+            // Revocation during a refresh: the variable reads as its reference text again.
+            const reason = isNotFoundError(error) ? SkipReason.Deleted : SkipReason.Disabled;
+            ctx.logger.warn(
+              `Environment variable ${variable} refers to secret '${reference.secretName}' in ${reference.vault}, which is ${reason}; its value is removed from the configuration.`,
+            );
+            return skip(slot, reason);
+          }
           if (isSecretDisabledError(error)) {
             throw new KeyVaultConfigError(
               KeyVaultConfigErrorCode.InvalidReference,
@@ -582,7 +754,12 @@ function merge(
   vaultLayers: Slot[][],
   referenceSlots: Slot[],
   references: EnvironmentReference[],
-): { config: Record<string, unknown>; entries: KeyVaultReportEntry[]; secretValues: Set<string> } {
+): {
+  config: Record<string, unknown>;
+  entries: KeyVaultReportEntry[];
+  keys: Map<string, LoadedKey>;
+  secretValues: Set<string>;
+} {
   const { env, precedence } = ctx.options;
   const finalSlots = new Map<string, Slot>();
 
@@ -641,6 +818,11 @@ function merge(
   const finalEntries = [...[...finalSlots.values()].map((s) => s.entry!), ...environmentEntries];
   checkPathCollisions(finalEntries);
   const config = buildConfig(finalEntries);
+  const keys = new Map<string, LoadedKey>();
+  for (const [key, slot] of finalSlots) {
+    const { secretName, vault, version } = slot.subject;
+    keys.set(key, { key, secretName, vault, version, value: slot.entry!.value });
+  }
 
   const secretValues = new Set<string>();
   const report: KeyVaultReportEntry[] = [];
@@ -652,7 +834,7 @@ function merge(
         : loadedEntry(slot.subject, slot.reason),
     );
   }
-  return { config, entries: report, secretValues };
+  return { config, entries: report, keys, secretValues };
 }
 
 /** Marks a loaded slot as skipped (overridden); its value stays out of the configuration. */

@@ -8,6 +8,7 @@ import {
   CONCURRENCY_RANGE,
   DEFAULT_CONCURRENCY,
   DEFAULT_EXPIRED_SECRETS,
+  DEFAULT_HEALTH_FAILURE_THRESHOLD,
   DEFAULT_MAX_RETRIES,
   DEFAULT_OPTIONAL,
   DEFAULT_PARSE_JSON,
@@ -17,9 +18,11 @@ import {
   DEFAULT_VAULT_DNS_SUFFIX,
   KEY_VAULT_URL_ENV,
   MAX_RETRIES_RANGE,
+  REFRESH_INTERVAL_RANGE_MS,
   SECRET_NAME_PATTERN,
   TIMEOUT_RANGE_MS,
 } from './constants.js';
+import { formatDuration, parseDuration } from './duration.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type {
   ExpiryPolicy,
@@ -76,6 +79,9 @@ export interface ResolvedOptions {
   clientOptions?: SecretClientOptions;
   validationSchema?: StandardSchemaV1;
   env: Record<string, string | undefined>;
+  /** Refresh interval in ms; undefined: refresh only on demand. */
+  refreshIntervalMs?: number;
+  healthFailureThreshold: number;
 }
 
 const EXPIRY_POLICIES: readonly ExpiryPolicy[] = ['load', 'warn', 'skip'];
@@ -400,7 +406,44 @@ export function resolveOptions(
     clientOptions: options.clientOptions,
     validationSchema: schema,
     env,
+    refreshIntervalMs: resolveRefreshInterval(options.refreshInterval),
+    healthFailureThreshold: resolveHealthFailureThreshold(options.healthFailureThreshold),
   };
+}
+
+/** `refreshInterval`: ms or a duration string, from 1 s up to setTimeout's limit (about 24.8 days). */
+function resolveRefreshInterval(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = typeof value === 'number' || typeof value === 'string' ? parseDuration(value) : undefined;
+  if (ms === undefined) {
+    throw invalid(
+      'refreshInterval',
+      `${describe(value)} is not a duration: give milliseconds (300000) or a string such as '30s', '5m', '1h' or '1h30m'.`,
+    );
+  }
+  const { min, max } = REFRESH_INTERVAL_RANGE_MS;
+  if (ms < min || ms > max) {
+    throw invalid(
+      'refreshInterval',
+      `${describe(value)} is ${ms < min ? 'shorter than 1s' : `longer than ${formatDuration(max)}`}; allowed: ${formatDuration(min)} to ${formatDuration(max)} (omit it to refresh only on demand).`,
+    );
+  }
+  return ms;
+}
+
+/** `healthFailureThreshold`: a positive integer, or Infinity for "never down". */
+function resolveHealthFailureThreshold(value: unknown): number {
+  if (value === undefined) return DEFAULT_HEALTH_FAILURE_THRESHOLD;
+  if (
+    value === Number.POSITIVE_INFINITY ||
+    (typeof value === 'number' && Number.isInteger(value) && value >= 1)
+  ) {
+    return value;
+  }
+  throw invalid(
+    'healthFailureThreshold',
+    `expected a positive integer (consecutive failed refreshes before health is down), got ${describe(value)}.`,
+  );
 }
 
 /** `maxRetries`, else `clientOptions.retryOptions.maxRetries`, else the default. */

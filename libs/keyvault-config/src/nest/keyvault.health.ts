@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import type { KeyVaultHealth } from '../core/index.js';
+import { KeyVaultSecrets } from './keyvault-secrets.service.js';
+
+/**
+ * What {@link KeyVaultHealthIndicator.isHealthy} returns: `{ [key]: { status, ...details } }` — the
+ * shape of `@nestjs/terminus`'s `HealthIndicatorResult`, declared here so that neither this file nor
+ * its type declarations need `@nestjs/terminus` (an optional peer dependency).
+ */
+export type KeyVaultHealthIndicatorResult<Key extends string = string> = Record<Key, KeyVaultHealth>;
+
+/** Options of {@link KeyVaultHealthIndicator.isHealthy}. */
+export interface KeyVaultHealthCheckOptions {
+  /** Consecutive refresh failures at which the status turns `down` (default: the module's `healthFailureThreshold`, 3). */
+  failureThreshold?: number;
+}
+
+/**
+ * Health indicator for `@nestjs/terminus` (11 or 12). `up` with the vault hosts, the number of keys
+ * loaded and the time of the last successful refresh; `degraded` (terminus 12: HTTP 200, overall status
+ * `degraded`) while refresh cycles fail fewer than `healthFailureThreshold` times in a row; `down`
+ * (HTTP 503) from then on. The payload never holds a value, and only the code of the last error.
+ *
+ * It builds the result object itself instead of calling terminus's `HealthIndicatorService`, so the
+ * library never loads `@nestjs/terminus` at run time: apps without terminus are unaffected, and the
+ * module can provide this indicator unconditionally.
+ *
+ * ```ts
+ * @Get('health')
+ * @HealthCheck()
+ * check() {
+ *   return this.health.check([() => this.keyVault.isHealthy('keyvault')]);
+ * }
+ * ```
+ */
+@Injectable()
+export class KeyVaultHealthIndicator {
+  constructor(private readonly secrets: KeyVaultSecrets) {}
+
+  /** The indicator result under `key` (default `'keyvault'`). */
+  isHealthy<const Key extends string = 'keyvault'>(
+    key: Key = 'keyvault' as Key,
+    options: KeyVaultHealthCheckOptions = {},
+  ): KeyVaultHealthIndicatorResult<Key> {
+    const health = this.secrets.health(options.failureThreshold);
+    return { [key]: health } as KeyVaultHealthIndicatorResult<Key>;
+  }
+}
