@@ -16,7 +16,7 @@ export interface KeyVaultHealthCheckOptions {
 }
 
 /**
- * Health indicator for `@nestjs/terminus` (11 or 12). `up` with the vault hosts, the number of keys
+ * Health indicator for `@nestjs/terminus` 12. `up` with the vault hosts, the number of keys
  * loaded and the time of the last successful refresh; `degraded` (terminus 12: HTTP 200, overall status
  * `degraded`) while refresh cycles fail fewer than `healthFailureThreshold` times in a row; `down`
  * (HTTP 503) from then on. The payload never holds a value, and only the code of the last error.
