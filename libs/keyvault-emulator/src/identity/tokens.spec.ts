@@ -9,11 +9,13 @@ const objectId = randomUUID();
 const decode = (part: string): Record<string, unknown> =>
   JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 
+// Shared where the lifetime does not matter: generating RSA keys is the slow part of these tests.
+const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 600 });
+
 describe('TokenAuthority', () => {
   afterEach(() => vi.useRealTimers());
 
   it('signs an RS256 JWT with the claims of a managed identity token', () => {
-    const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 600 });
     const before = Math.floor(Date.now() / 1000);
     const { token, expiresOn } = authority.issue({ clientId, objectId, audience: 'https://vault.azure.net' });
     const [header, payload] = token.split('.').slice(0, 2).map(decode);
@@ -40,13 +42,11 @@ describe('TokenAuthority', () => {
   });
 
   it('verifies its own tokens and returns the caller', () => {
-    const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 600 });
     const { token } = authority.issue({ clientId, objectId, audience: 'https://vault.azure.net' });
     expect(authority.verify(token, 'https://vault.azure.net')).toEqual({ ok: true, clientId, objectId });
   });
 
   it('accepts the audience with and without a trailing slash, as Key Vault does', () => {
-    const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 600 });
     const slash = authority.issue({ clientId, objectId, audience: 'https://vault.azure.net/' }).token;
     const bare = authority.issue({ clientId, objectId, audience: 'https://vault.azure.net' }).token;
     for (const token of [slash, bare]) {
@@ -56,7 +56,6 @@ describe('TokenAuthority', () => {
   });
 
   it('rejects another audience and says which', () => {
-    const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 600 });
     const { token } = authority.issue({ clientId, objectId, audience: 'https://management.azure.com' });
     const result = authority.verify(token, 'https://vault.azure.net');
     expect(result).toEqual({
@@ -66,7 +65,6 @@ describe('TokenAuthority', () => {
   });
 
   it('rejects an expired token with its expiry time', () => {
-    const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 600 });
     const { token, expiresOn } = authority.issue({
       clientId,
       objectId,
@@ -97,7 +95,6 @@ describe('TokenAuthority', () => {
 
   it('rejects a token that is not yet valid', () => {
     vi.useFakeTimers({ now: new Date('2030-01-01T00:10:00Z') });
-    const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 600 });
     const { token } = authority.issue({ clientId, objectId, audience: 'https://vault.azure.net' });
     vi.setSystemTime(new Date('2030-01-01T00:00:00Z'));
     expect(authority.verify(token, 'https://vault.azure.net')).toEqual({
@@ -114,7 +111,6 @@ describe('TokenAuthority', () => {
   });
 
   it('rejects tampered payloads, foreign signatures and other algorithms', () => {
-    const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 600 });
     const { token } = authority.issue({ clientId, objectId, audience: 'https://vault.azure.net' });
     const [header, payload, signature] = token.split('.');
     const forged = Buffer.from(JSON.stringify({ ...decode(payload), appid: randomUUID() })).toString(
@@ -148,7 +144,6 @@ describe('TokenAuthority', () => {
   });
 
   it('never puts anything but claims in the token', () => {
-    const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 600 });
     const { token } = authority.issue({
       clientId,
       objectId,

@@ -1,0 +1,41 @@
+/** Constants of the emulator's command line. */
+
+/** Program name in messages. */
+export const PROGRAM = 'keyvault-emulator';
+
+/** Exit code for bad arguments (like most CLIs: usage error). */
+export const EXIT_USAGE = 2;
+/** Exit code when the emulator could not start (seed file unreadable, port in use, …). */
+export const EXIT_START_FAILED = 1;
+
+/** How often an emulator started by `npm run` checks that npm is still there. */
+export const PARENT_CHECK_INTERVAL_MS = 500;
+
+/** The usage text printed by --help and after a bad argument. */
+export const USAGE = `Usage: npm run emulator -- [options]
+       node dist/apps/keyvault-emulator/main.js [options]
+
+A local Azure Key Vault (secrets) + managed-identity emulator. Once ready, prints exactly five
+lines to stdout (KEY_VAULT_URL, IDENTITY_ENDPOINT, IDENTITY_HEADER, AZURE_POD_IDENTITY_AUTHORITY_HOST,
+NODE_EXTRA_CA_CERTS) and runs until SIGINT/SIGTERM.
+
+Options:
+  --seed FILE            Seed secrets (JSON array, or object with secrets/identities/systemAssignedRole/vaults)
+  --port N               HTTPS port of the vault (0 or omitted: a free port)
+  --identity-port N      HTTP port of the identity endpoints and admin API (0 or omitted: a free port)
+  --host H               Interface to bind (default 127.0.0.1)
+  --vault-name NAME      Name of the first vault (default: emulator)
+  --data FILE            Persist vault state to FILE (atomic writes) and reload it on start
+  --role ROLE            Role of the system-assigned identity: "Key Vault Secrets Officer" (default),
+                         "Key Vault Secrets User", "Key Vault Reader", "none", or officer|user|reader|none
+  --token-lifetime S     Lifetime of issued tokens in seconds (default 3600)
+  --latency MS           Fixed latency added to every vault request
+  --throttle N           Throttle vault requests to N transactions per 10 seconds (429 + Retry-After)
+  --fault SPEC           Add a scripted fault (repeatable). SPEC is comma-separated key=value:
+                           route=R[|R…]  vault=NAME  status=CODE  retry-after=S  times=N
+                           latency=MS  jitter=MS  reset  hang
+                         e.g. route=secrets.get,status=503,times=2   status=429,retry-after=1
+                              route=secrets.list,reset                latency=20,jitter=10
+  --fail-identity K[:hang]
+                         The first K identity token requests answer 500 (or never answer with :hang)
+  -h, --help             Show this help`;
