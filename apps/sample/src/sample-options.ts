@@ -1,0 +1,32 @@
+import {
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  DEFAULT_REFRESH_INTERVAL,
+  HOST_ENV,
+  PORT_ENV,
+  REFRESH_INTERVAL_ENV,
+} from './sample.constants.js';
+
+/** Where the sample listens and how often it refreshes — everything it reads besides the vault URL. */
+export interface SampleOptions {
+  port: number;
+  host: string;
+  /** Milliseconds or a duration string (`'5s'`), as the library's `refreshInterval` takes it. */
+  refreshInterval: number | string;
+}
+
+/** Reads {@link SampleOptions} from the environment; rejects a malformed port with a readable message. */
+export function readSampleOptions(env: Record<string, string | undefined> = process.env): SampleOptions {
+  const rawPort = env[PORT_ENV]?.trim();
+  const port = rawPort ? Number(rawPort) : DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new Error(`${PORT_ENV} must be a port number (0-65535), got "${rawPort}"`);
+  }
+  const rawInterval = env[REFRESH_INTERVAL_ENV]?.trim();
+  const refreshInterval = !rawInterval
+    ? DEFAULT_REFRESH_INTERVAL
+    : /^\d+$/.test(rawInterval)
+      ? Number(rawInterval)
+      : rawInterval;
+  return { port, host: env[HOST_ENV]?.trim() || DEFAULT_HOST, refreshInterval };
+}

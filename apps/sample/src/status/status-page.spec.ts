@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { renderStatusPage } from './status-page.js';
+import type { StatusView } from './status.interfaces.js';
+
+const view: StatusView = {
+  vaults: ['myvault.vault.azure.net'],
+  credential: {
+    name: 'ManagedIdentityCredential',
+    detail: 'App Service',
+    objectId: '11111111-1111-1111-1111-111111111111',
+    clientId: '22222222-2222-2222-2222-222222222222',
+    tenantId: '33333333-3333-3333-3333-333333333333',
+  },
+  loadedAt: new Date('2026-01-02T03:04:05.000Z'),
+  elapsedMs: 42,
+  entries: [
+    {
+      key: 'Sample.ApiKey',
+      secretName: 'Sample--ApiKey',
+      vault: 'myvault.vault.azure.net',
+      version: 'abcdef0123456789abcdef0123456789',
+      updatedOn: new Date('2026-01-01T00:00:00.000Z'),
+      source: 'list',
+      status: 'loaded',
+    },
+    {
+      key: '<script>alert(1)</script>',
+      secretName: 'Evil--Name',
+      vault: 'myvault.vault.azure.net',
+      source: 'list',
+      status: 'skipped',
+      reason: 'disabled',
+    },
+  ],
+  refresh: {
+    intervalMs: 5000,
+    lastSuccessAt: new Date('2026-01-02T03:04:10.000Z'),
+    nextRefreshAt: new Date('2026-01-02T03:04:15.000Z'),
+    consecutiveFailures: 2,
+    lastError: { code: 'VAULT_UNREACHABLE', message: 'connect ECONNREFUSED <host>' },
+  },
+  database: { connectionString: 'loaded', secretName: 'Sample--Database--ConnectionString', version: 'v9' },
+  recentChanges: [
+    {
+      at: new Date('2026-01-02T03:04:10.000Z'),
+      added: [],
+      updated: [
+        {
+          key: 'Sample.ApiKey',
+          secretName: 'Sample--ApiKey',
+          vault: 'myvault.vault.azure.net',
+          kind: 'updated',
+          version: 'new',
+          previousVersion: 'old',
+        },
+      ],
+      removed: [],
+    },
+  ],
+};
+
+describe('renderStatusPage', () => {
+  const page = renderStatusPage(view);
+
+  it('shows the vault, the credential and the identity', () => {
+    expect(page).toContain('myvault.vault.azure.net');
+    expect(page).toContain('ManagedIdentityCredential');
+    expect(page).toContain('App Service');
+    for (const id of [view.credential!.objectId!, view.credential!.clientId!, view.credential!.tenantId!]) {
+      expect(page).toContain(id);
+    }
+  });
+
+  it('lists every key with secret name, version, updated time and source', () => {
+    expect(page).toContain('Sample--ApiKey');
+    expect(page).toContain('abcdef0123456789abcdef0123456789');
+    expect(page).toContain('2026-01-01T00:00:00.000Z');
+    expect(page).toContain('>list<');
+    expect(page).toContain('skipped (disabled)');
+  });
+
+  it('shows the refresh state, the connection string as "loaded, version …" and recent changes', () => {
+    expect(page).toContain('every 5 s');
+    expect(page).toContain('2026-01-02T03:04:15.000Z');
+    expect(page).toContain('2 consecutive failure(s)');
+    expect(page).toMatch(/loaded<\/span>, version <code>v9<\/code>/);
+    expect(page).toContain('old → new');
+  });
+
+  it('escapes everything that came from outside', () => {
+    expect(page).not.toContain('<script>alert(1)</script>');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('ECONNREFUSED &lt;host&gt;');
+  });
+
+  it('says "off" when refresh is off and "missing" for an absent connection string', () => {
+    const other = renderStatusPage({
+      ...view,
+      refresh: { consecutiveFailures: 0 },
+      database: { connectionString: 'missing', secretName: 'Sample--Database--ConnectionString' },
+      recentChanges: [],
+    });
+    expect(other).toMatch(/Interval<\/dt><dd><span class="muted">off/);
+    expect(other).toContain('>missing<');
+    expect(other).toContain('None since startup');
+  });
+});

@@ -1,0 +1,132 @@
+import type { KeyVaultChangeEvent, KeyVaultKeyChange, KeyVaultReportEntry } from 'nestjs-keyvault-config';
+import { markup, type SafeHtml } from '../common/html.util.js';
+import type { StatusView } from './status.interfaces.js';
+
+/** Seconds between automatic reloads of the page, so a rotation shows up while you watch. */
+const PAGE_RELOAD_SECONDS = 5;
+
+const STYLE = `
+body { font: 15px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; padding: 0 1rem; color: #1b1f24; }
+h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
+th { background: #f6f8fa; } code { font: 13px ui-monospace, monospace; } .muted { color: #57606a; }
+td:nth-child(4) { white-space: nowrap; } .ok { color: #1a7f37; } .bad { color: #cf222e; } dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; } dt { font-weight: 600; }
+`;
+
+const date = (value: Date | string | undefined): string => (value ? new Date(value).toISOString() : '—');
+
+function entryRow(entry: KeyVaultReportEntry): SafeHtml {
+  const status = `${entry.status}${entry.reason ? ` (${entry.reason})` : ''}`;
+  return markup`      <tr><td><code>${entry.key}</code></td><td><code>${entry.secretName}</code></td><td><code>${
+    entry.version ?? '—'
+  }</code></td><td>${date(entry.updatedOn)}</td><td>${entry.source}</td><td class="${
+    entry.status === 'loaded' ? 'ok' : 'muted'
+  }">${status}</td></tr>
+`;
+}
+
+function changeItem(kind: string, change: KeyVaultKeyChange): SafeHtml {
+  const versions = change.previousVersion
+    ? `${change.previousVersion} → ${change.version ?? '—'}`
+    : change.version;
+  const version = versions ? markup`, version <code>${versions}</code>` : '';
+  const reason = change.reason ? `, ${change.reason}` : '';
+  return markup`<li>${kind} <code>${change.key}</code> (<code>${change.secretName}</code>${version}${reason})</li>`;
+}
+
+function changeEvent(event: KeyVaultChangeEvent): SafeHtml {
+  const items = [
+    ...event.added.map((change) => changeItem('added', change)),
+    ...event.updated.map((change) => changeItem('updated', change)),
+    ...event.removed.map((change) => changeItem('removed', change)),
+  ];
+  return markup`<li>${date(event.at)}<ul>${items}</ul></li>`;
+}
+
+/**
+ * The status page: where the configuration came from, as whom, and which version of every key is in
+ * use. Everything is escaped; nothing on it is a secret value — the view holds none to begin with.
+ */
+export function renderStatusPage(view: StatusView): string {
+  const { credential, refresh, database } = view;
+  const identity = credential
+    ? markup`<code>${credential.name}</code>${credential.detail ? ` (${credential.detail})` : ''}`
+    : markup`<span class="muted">unknown</span>`;
+  const interval =
+    refresh.intervalMs === undefined
+      ? markup`<span class="muted">off</span>`
+      : markup`every ${refresh.intervalMs / 1000} s`;
+  const lastError = refresh.lastError
+    ? markup`: <code>${refresh.lastError.code}</code> ${refresh.lastError.message}`
+    : '';
+  const state =
+    refresh.consecutiveFailures === 0
+      ? markup`<span class="ok">ok</span>`
+      : markup`<span class="bad">${refresh.consecutiveFailures} consecutive failure(s)${lastError}</span>`;
+  const connectionString =
+    database.connectionString === 'loaded'
+      ? markup`<span class="ok">loaded</span>, version <code>${database.version ?? '—'}</code>`
+      : markup`<span class="bad">missing</span>`;
+  const changes =
+    view.recentChanges.length === 0
+      ? markup`<p class="muted">None since startup. Try <code>npm run sample:rotate -- Sample--ApiKey</code>.</p>`
+      : markup`<ul>${view.recentChanges.map(changeEvent)}</ul>`;
+  const loaded = view.entries.filter((entry) => entry.status === 'loaded').length;
+
+  return markup`<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta http-equiv="refresh" content="${PAGE_RELOAD_SECONDS}">
+  <title>nestjs-keyvault-config sample</title>
+  <style>${STYLE}</style>
+</head>
+<body>
+  <h1>nestjs-keyvault-config sample</h1>
+  <p class="muted">This app's configuration holds only the vault URL. Everything below came from Key Vault
+  through a managed identity. Values are never shown.</p>
+
+  <h2>Source</h2>
+  <dl>
+    <dt>Vault</dt><dd>${view.vaults.map((vault, index) => markup`${index > 0 ? ', ' : ''}<code>${vault}</code>`)}</dd>
+    <dt>Credential</dt><dd>${identity}</dd>
+    <dt>Object id (oid)</dt><dd><code>${credential?.objectId ?? '—'}</code></dd>
+    <dt>Client id (appid)</dt><dd><code>${credential?.clientId ?? '—'}</code></dd>
+    <dt>Tenant id (tid)</dt><dd><code>${credential?.tenantId ?? '—'}</code></dd>
+    <dt>Loaded at</dt><dd>${date(view.loadedAt)} in ${view.elapsedMs} ms</dd>
+  </dl>
+
+  <h2>Refresh</h2>
+  <dl>
+    <dt>Interval</dt><dd>${interval}</dd>
+    <dt>Last refresh</dt><dd>${date(refresh.lastSuccessAt)}</dd>
+    <dt>Next refresh</dt><dd>${date(refresh.nextRefreshAt)}</dd>
+    <dt>State</dt><dd>${state}</dd>
+  </dl>
+
+  <h2>Database</h2>
+  <p>Connection string (<code>${database.secretName}</code>): ${connectionString}</p>
+
+  <h2>Keys (${loaded} loaded)</h2>
+  <table>
+    <thead><tr><th>Config key</th><th>Secret</th><th>Version</th><th>Updated</th><th>Source</th><th>Status</th></tr></thead>
+    <tbody>
+${view.entries.map(entryRow)}
+    </tbody>
+  </table>
+
+  <h2>Recent changes</h2>
+  ${changes}
+
+  <h2>Try it</h2>
+  <ul>
+    <li><a href="/health">/health</a> — the Key Vault health indicator</li>
+    <li><code>curl -H "x-api-key: …" /api/greeting</code> — 200 with the key from the vault, 401 otherwise</li>
+    <li><code>POST /api/tokens</code> (with <code>x-api-key</code>) and <code>GET /api/tokens/verify</code>
+      (with <code>Authorization: Bearer …</code>) — HMAC tokens signed with <code>Sample--SigningKey</code></li>
+    <li><a href="/api/database">/api/database</a> — the connection string, as "loaded, version …"</li>
+  </ul>
+</body>
+</html>
+`.value;
+}

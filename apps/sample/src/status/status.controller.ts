@@ -1,0 +1,17 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { renderStatusPage } from './status-page.js';
+import { StatusService } from './status.service.js';
+
+/** `GET /`: the server-rendered status page. */
+@Controller()
+export class StatusController {
+  constructor(private readonly status: StatusService) {}
+
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  // The page is built per request from live state; never let a proxy keep an old one.
+  @Header('cache-control', 'no-store')
+  page(): string {
+    return renderStatusPage(this.status.view());
+  }
+}

@@ -1,0 +1,33 @@
+import type {
+  KeyVaultChangeEvent,
+  KeyVaultCredentialInfo,
+  KeyVaultReportEntry,
+} from 'nestjs-keyvault-config';
+
+/** What the sample knows about its connection string — never the string itself. */
+export interface DatabaseStatus {
+  connectionString: 'loaded' | 'missing';
+  secretName: string;
+  version?: string;
+}
+
+/** Refresh part of the status page. */
+export interface RefreshStatus {
+  intervalMs?: number;
+  lastSuccessAt?: Date;
+  nextRefreshAt?: Date;
+  consecutiveFailures: number;
+  lastError?: { code: string; message: string };
+}
+
+/** Everything the status page shows. Holds names, versions and dates — no value. */
+export interface StatusView {
+  vaults: string[];
+  credential?: KeyVaultCredentialInfo;
+  loadedAt: Date;
+  elapsedMs: number;
+  entries: KeyVaultReportEntry[];
+  refresh: RefreshStatus;
+  database: DatabaseStatus;
+  recentChanges: KeyVaultChangeEvent[];
+}

@@ -1,0 +1,65 @@
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { KeyVaultSecrets, type KeyVaultChangeEvent } from 'nestjs-keyvault-config';
+import type { Subscription } from 'rxjs';
+import { CONNECTION_STRING_CONFIG_KEY } from '../sample.constants.js';
+import type { DatabaseStatus, StatusView } from './status.interfaces.js';
+
+/** How many change events the status page lists. */
+const RECENT_CHANGES = 10;
+
+/** Assembles the status page from the library's load report and refresh state. */
+@Injectable()
+export class StatusService implements OnModuleDestroy {
+  private readonly changes: KeyVaultChangeEvent[] = [];
+  private readonly subscription: Subscription;
+
+  constructor(
+    private readonly secrets: KeyVaultSecrets,
+    private readonly config: ConfigService,
+  ) {
+    // Change events carry names and versions only, so keeping a few for the page is safe.
+    this.subscription = this.secrets.changes$.subscribe((event) => {
+      this.changes.unshift(event);
+      this.changes.length = Math.min(this.changes.length, RECENT_CHANGES);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.subscription.unsubscribe();
+  }
+
+  view(): StatusView {
+    const { report, state } = this.secrets;
+    return {
+      vaults: report.vaults,
+      credential: report.credential,
+      loadedAt: report.loadedAt,
+      elapsedMs: report.elapsedMs,
+      entries: report.entries,
+      refresh: {
+        intervalMs: state.intervalMs,
+        lastSuccessAt: state.lastSuccessAt,
+        nextRefreshAt: state.nextRefreshAt,
+        consecutiveFailures: state.consecutiveFailures,
+        lastError: state.lastError,
+      },
+      database: this.database(),
+      recentChanges: [...this.changes],
+    };
+  }
+
+  database(): DatabaseStatus {
+    const entry = this.secrets.report.entries.find(
+      (candidate) => candidate.key === CONNECTION_STRING_CONFIG_KEY && candidate.status === 'loaded',
+    );
+    // Presence is checked on the live configuration (a refresh may have removed it); the value is
+    // never copied anywhere.
+    const present = typeof this.config.get<unknown>(CONNECTION_STRING_CONFIG_KEY) === 'string';
+    return {
+      connectionString: present ? 'loaded' : 'missing',
+      secretName: entry?.secretName ?? 'Sample--Database--ConnectionString',
+      version: present ? entry?.version : undefined,
+    };
+  }
+}
