@@ -13,7 +13,6 @@ import { TokensController } from './tokens/tokens.controller.js';
 
 /** The sample's root module. */
 @Module({})
-// oxlint-disable-next-line typescript/no-extraneous-class -- a Nest module: the class is its identity
 export class AppModule {
   /**
    * Loads the vault first, then describes the app. The vault URL comes from `KEY_VAULT_URL` (the

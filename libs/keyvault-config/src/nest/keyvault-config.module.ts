@@ -44,7 +44,6 @@ function watch(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): Promise
  * ```
  */
 @Module({})
-// oxlint-disable-next-line typescript/no-extraneous-class -- a Nest module: the class is its identity
 export class KeyVaultConfigModule {
   /**
    * Awaits the secrets, then registers `ConfigModule` (global unless `isGlobal: false`) with them and

@@ -82,12 +82,12 @@ describe('TokenAuthority', () => {
 
   it('lets a token expire when its lifetime has passed', () => {
     vi.useFakeTimers({ now: new Date('2030-01-01T00:00:00Z') });
-    const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 60 });
-    const { token } = authority.issue({ clientId, objectId, audience: 'https://vault.azure.net' });
+    const shortLived = new TokenAuthority({ tenantId, lifetimeSeconds: 60 });
+    const { token } = shortLived.issue({ clientId, objectId, audience: 'https://vault.azure.net' });
     vi.setSystemTime(new Date('2030-01-01T00:00:59Z'));
-    expect(authority.verify(token, 'https://vault.azure.net').ok).toBe(true);
+    expect(shortLived.verify(token, 'https://vault.azure.net').ok).toBe(true);
     vi.setSystemTime(new Date('2030-01-01T00:01:05Z'));
-    expect(authority.verify(token, 'https://vault.azure.net')).toEqual({
+    expect(shortLived.verify(token, 'https://vault.azure.net')).toEqual({
       ok: false,
       reason: 'token expired at 2030-01-01T00:01:00.000Z',
     });
@@ -104,9 +104,13 @@ describe('TokenAuthority', () => {
   });
 
   it('uses a changed lifetime for tokens issued afterwards', () => {
-    const authority = new TokenAuthority({ tenantId, lifetimeSeconds: 3600 });
-    authority.lifetimeSeconds = 5;
-    const { token, expiresOn } = authority.issue({ clientId, objectId, audience: 'https://vault.azure.net' });
+    const adjustable = new TokenAuthority({ tenantId, lifetimeSeconds: 3600 });
+    adjustable.lifetimeSeconds = 5;
+    const { token, expiresOn } = adjustable.issue({
+      clientId,
+      objectId,
+      audience: 'https://vault.azure.net',
+    });
     expect(expiresOn - (decode(token.split('.')[1]).iat as number)).toBe(5);
   });
 
