@@ -1,5 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { EmulatorFaultInjector, FaultSpecError, validateFaultSpec } from './faults.js';
+import { closingSignal, delay, EmulatorFaultInjector, FaultSpecError, validateFaultSpec } from './faults.js';
 
 describe('EmulatorFaultInjector.match', () => {
   it('matches by route (single or list) and vault, case-insensitively for vaults', () => {
@@ -141,5 +142,21 @@ describe('validateFaultSpec', () => {
     [{ hang: 'yes' }, 'boolean'],
   ])('rejects %j', (input, message) => {
     expect(() => validateFaultSpec(input)).toThrow(message);
+  });
+});
+
+describe('delay', () => {
+  it('leaves no listener on the shared signal once it has resolved', async () => {
+    const { signal } = closingSignal();
+    const listeners = (): number => getEventListeners(signal, 'abort').length;
+    await Promise.all(Array.from({ length: 20 }, () => delay(1, signal)));
+    expect(listeners()).toBe(0);
+  });
+
+  it('resolves at once when the signal aborts', async () => {
+    const controller = closingSignal();
+    const pending = delay(60_000, controller.signal);
+    controller.abort();
+    await expect(pending).resolves.toBeUndefined();
   });
 });

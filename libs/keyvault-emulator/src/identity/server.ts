@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EmulatorRoute, RequestLogEntry } from '../emulator.interfaces.js';
-import { delay, type FaultDecision } from '../faults.js';
+import { closingSignal, delay, type FaultDecision } from '../faults.js';
 import { appServiceFailure, handleAppServiceToken } from './app-service.js';
 import type { IdentityRegistry } from './identities.js';
 import { APP_SERVICE_TOKEN_PATH, IMDS_TOKEN_PATH } from './identity.constants.js';
@@ -76,7 +76,7 @@ function send(res: ServerResponse, response: IdentityResponse): void {
 export function startIdentityServer(options: IdentityServerOptions): Promise<IdentityServer> {
   const { authority, registry, faults, counters, admin } = options;
   const context = { authority, registry };
-  const closing = new AbortController();
+  const closing = closingSignal();
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const startedAt = Date.now();

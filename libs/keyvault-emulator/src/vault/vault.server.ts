@@ -12,7 +12,7 @@ import {
 } from '../constants.js';
 import type { RequestCounters } from '../counters.js';
 import type { VaultRole } from '../emulator.interfaces.js';
-import { delay, type EmulatorFaultInjector } from '../faults.js';
+import { closingSignal, delay, type EmulatorFaultInjector } from '../faults.js';
 import { parseQuery, requireApiVersion } from './api-version.js';
 import type { SecretStore } from './store.js';
 import { executeOperation } from './vault.handlers.js';
@@ -85,7 +85,7 @@ export class VaultServer {
   readonly name: string;
   private server!: Server;
   private readonly sockets = new Set<Socket>();
-  private readonly closing = new AbortController();
+  private readonly closing = closingSignal();
   private actualPort = 0;
 
   private constructor(private readonly options: VaultServerOptions) {
