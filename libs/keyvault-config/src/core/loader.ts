@@ -356,6 +356,16 @@ async function onClient<T>(client: VaultClient, request: () => Promise<T>): Prom
   }
 }
 
+/** Gets one secret (a version, or the latest) through the client's gate, bounded by the load's signal. */
+function getSecret(
+  ctx: LoadContext,
+  client: VaultClient,
+  name: string,
+  version?: string,
+): Promise<KeyVaultSecret> {
+  return onClient(client, () => client.client.getSecret(name, { abortSignal: ctx.signal, version }));
+}
+
 // ------------------------------------------------------------------------------------------ list mode
 
 async function loadListed(ctx: LoadContext, vault: ResolvedVaultSource, slots: Slot[]): Promise<void> {
@@ -442,7 +452,7 @@ function planListed(
       let secret: KeyVaultSecret;
       const fetchedAt = Date.now();
       try {
-        secret = await onClient(client, () => client.client.getSecret(name, { abortSignal: ctx.signal }));
+        secret = await getSecret(ctx, client, name);
       } catch (error) {
         const vanished = isNotFoundError(error)
           ? SkipReason.DeletedSinceList
@@ -611,9 +621,7 @@ async function loadExplicit(
         if (ctx.signal.aborted) return;
         let fetched: KeyVaultSecret;
         try {
-          fetched = await onClient(client, () =>
-            client.client.getSecret(secret.name, { abortSignal: ctx.signal, version: secret.version }),
-          );
+          fetched = await getSecret(ctx, client, secret.name, secret.version);
         } catch (error) {
           const missing = isNotFoundError(error)
             ? 'not found'
@@ -680,12 +688,7 @@ function resolveReferenceValues(ctx: LoadContext, references: EnvironmentReferen
         if (ctx.signal.aborted) return;
         let fetched: KeyVaultSecret;
         try {
-          fetched = await onClient(client, () =>
-            client.client.getSecret(reference.secretName, {
-              abortSignal: ctx.signal,
-              version: reference.version,
-            }),
-          );
+          fetched = await getSecret(ctx, client, reference.secretName, reference.version);
         } catch (error) {
           if (ctx.refresh && (isNotFoundError(error) || isSecretDisabledError(error))) {
             // Revocation during a refresh: the variable reads as its reference text again.
