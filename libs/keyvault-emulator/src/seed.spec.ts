@@ -3,19 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSeedFile, resolveSeed, SeedError, seedToSetInput, toEpochSeconds } from './seed.js';
+import { thrown } from './testing/thrown.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kv-seed-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** The error `fn` throws (fails the test when it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('seed', () => {
   it('converts ISO strings and epoch seconds', () => {

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildNextLink, decodeSkipToken, encodeSkipToken, paginate, parseMaxResults } from './paging.js';
 import { KeyVaultError } from './vault.errors.js';
-
-/** The error `fn` throws (fails the test when it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to throw');
-}
+import { thrown } from '../testing/thrown.js';
 
 describe('paging', () => {
   it('accepts maxresults 1–25 and defaults to 25', () => {

@@ -4,16 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DataFile, DataFileError, toPersistedState } from './persistence.js';
 import { SecretStore } from './store.js';
-
-/** The error `fn` throws (fails the test when it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to throw');
-}
+import { thrown } from '../testing/thrown.js';
 
 let dir: string;
 beforeEach(() => {
