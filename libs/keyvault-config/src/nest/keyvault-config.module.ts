@@ -1,7 +1,7 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { ConfigModule, type ConfigFactory } from '@nestjs/config';
 import { loadKeyVaultSecrets, type KeyVaultConfigOptions, type KeyVaultLoadResult } from '../core/index.js';
-import { openKeyVaultWatcher, type RefreshingKeyVault } from '../core/refresher.js';
+import { openWatcher, type Watcher } from '../core/watcher.js';
 import { readEnvironment } from './env-file.util.js';
 import {
   KEYVAULT_LOAD_RESULT,
@@ -31,8 +31,8 @@ function load(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): Promise<
 }
 
 /** Loads like {@link load} and keeps what a refresh needs; the timer starts after bootstrap. */
-function watch(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): Promise<RefreshingKeyVault> {
-  return openKeyVaultWatcher(coreOptions(options));
+function watch(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): Promise<Watcher> {
+  return openWatcher(coreOptions(options));
 }
 
 /**

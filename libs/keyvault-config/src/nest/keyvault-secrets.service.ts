@@ -19,7 +19,8 @@ import type {
   KeyVaultRefreshSummary,
   KeyVaultReportEntry,
 } from '../core/index.js';
-import { changesFor, type LoadedKey, type RefreshingKeyVault } from '../core/refresher.js';
+import { changesFor, type LoadedKey } from '../core/snapshot-diff.js';
+import type { Watcher } from '../core/watcher.js';
 import {
   KEYVAULT_LOAD_RESULT,
   KEYVAULT_LOGGER_CONTEXT,
@@ -44,7 +45,7 @@ export class KeyVaultSecrets implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     @Inject(KEYVAULT_LOAD_RESULT) private readonly result: KeyVaultLoadResult,
-    @Optional() @Inject(KEYVAULT_WATCHER) private readonly watcher?: RefreshingKeyVault,
+    @Optional() @Inject(KEYVAULT_WATCHER) private readonly watcher?: Watcher,
     @Optional() private readonly configService?: ConfigService,
   ) {
     this.applied = watcher?.keys ?? new Map();

@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
-import type { KeyVaultConfigLogger, KeyVaultKeyChange, KeyVaultRefreshState } from './interfaces.js';
 import {
-  changesFor,
-  CycleLogger,
   describeRefreshError,
-  diffSnapshots,
-  evaluateRefreshHealth,
-  hasChanges,
-  noChanges,
-  RefreshingKeyVault,
   RefreshScheduler,
-  type LoadedKey,
   type RefreshCycle,
   type RefreshCycleResult,
-  type RefreshSnapshot,
   type SchedulerClock,
-} from './refresher.js';
+} from './refresh-scheduler.js';
+import { noChanges } from './snapshot-diff.js';
+import { MemoryLogger } from '../testing/refresh.fixtures.js';
 
 /** A clock whose time only moves when the test says so. */
 class FakeClock implements SchedulerClock {
@@ -59,17 +51,6 @@ class FakeClock implements SchedulerClock {
 }
 
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-class MemoryLogger implements KeyVaultConfigLogger {
-  readonly lines: Array<{ level: string; message: string }> = [];
-  log = (message: string): void => void this.lines.push({ level: 'log', message });
-  warn = (message: string): void => void this.lines.push({ level: 'warn', message });
-  error = (message: string): void => void this.lines.push({ level: 'error', message });
-  debug = (message: string): void => void this.lines.push({ level: 'debug', message });
-  at(level: string): string[] {
-    return this.lines.filter((l) => l.level === level).map((l) => l.message);
-  }
-}
 
 function deferred<T>(): {
   promise: Promise<T>;
@@ -329,215 +310,5 @@ describe('RefreshScheduler stop', () => {
     });
     expect((await scheduler.refresh()).ok).toBe(true);
     await scheduler.stop();
-  });
-});
-
-// ------------------------------------------------------------------------------------------- watcher
-
-function snapshot(
-  keys: Array<[key: string, version: string, value: unknown, secretName?: string]>,
-  skipped: Array<{ key: string; secretName: string; reason: string }> = [],
-): RefreshSnapshot {
-  const map = new Map<string, LoadedKey>();
-  const config: Record<string, unknown> = {};
-  for (const [key, version, value, secretName] of keys) {
-    map.set(key, { key, version, value, secretName: secretName ?? key, vault: 'vault.test' });
-    config[key] = value;
-  }
-  return {
-    config,
-    keys: map,
-    report: {
-      vaults: ['vault.test'],
-      loadedAt: new Date(0),
-      elapsedMs: 1,
-      loaded: map.size,
-      entries: [
-        ...[...map.values()].map((k) => ({
-          key: k.key,
-          secretName: k.secretName,
-          vault: k.vault,
-          version: k.version,
-          source: 'list' as const,
-          status: 'loaded' as const,
-        })),
-        ...skipped.map((s) => ({
-          ...s,
-          vault: 'vault.test',
-          source: 'list' as const,
-          status: 'skipped' as const,
-        })),
-      ],
-    },
-  };
-}
-
-describe('diffSnapshots', () => {
-  it('finds added, updated (version, value or secret) and removed keys with reasons, without values', () => {
-    const before = snapshot([
-      ['A', 'v1', 'a'],
-      ['B', 'v1', 'b'],
-      ['C', 'v1', { x: 1 }],
-      ['D', 'v1', 'd'],
-      ['E', 'v1', 'e'],
-      ['F', 'v1', 'f', 'F-one'],
-    ]);
-    const after = snapshot(
-      [
-        ['A', 'v1', 'a'],
-        ['B', 'v2', 'b2'],
-        ['C', 'v1', { x: 2 }],
-        ['F', 'v1', 'f', 'F-two'],
-        ['G', 'v1', 'g'],
-      ],
-      [{ key: 'D', secretName: 'D', reason: 'disabled' }],
-    );
-    const event = diffSnapshots(before, after, new Date(5));
-    expect(event.added).toEqual([
-      { key: 'G', secretName: 'G', vault: 'vault.test', kind: 'added', version: 'v1' },
-    ]);
-    expect(event.updated.map((c) => [c.key, c.version, c.previousVersion])).toEqual([
-      ['B', 'v2', 'v1'],
-      ['C', 'v1', 'v1'],
-      ['F', 'v1', 'v1'],
-    ]);
-    expect(event.removed.map((c) => [c.key, c.reason])).toEqual([
-      ['D', 'disabled'],
-      ['E', 'deleted'],
-    ]);
-    expect(JSON.stringify(event)).not.toMatch(/"b2"|"x"/);
-    expect(hasChanges(event)).toBe(true);
-    expect(hasChanges(diffSnapshots(before, before, new Date()))).toBe(false);
-  });
-});
-
-const changeOf = (key: string): KeyVaultKeyChange => ({ key, secretName: key, vault: 'v', kind: 'updated' });
-
-describe('changesFor', () => {
-  it('matches the key, keys below it and the key above it', () => {
-    const event = {
-      at: new Date(),
-      added: [changeOf('Db.Password')],
-      updated: [changeOf('Database'), changeOf('Dbx')],
-      removed: [changeOf('Db')],
-    };
-    expect(changesFor(event, 'Db').map((x) => x.key)).toEqual(['Db.Password', 'Db']);
-    expect(changesFor(event, 'Db.Password').map((x) => x.key)).toEqual(['Db.Password', 'Db']);
-    expect(changesFor(event, 'Database.host').map((x) => x.key)).toEqual(['Database']);
-    expect(changesFor(event, 'Other')).toEqual([]);
-  });
-});
-
-const report = snapshot([['A', 'v1', 'a']]).report;
-const state = (consecutiveFailures: number): KeyVaultRefreshState => ({
-  consecutiveFailures,
-  loaded: 1,
-  lastSuccessAt: new Date(1000),
-  intervalMs: 60_000,
-  ...(consecutiveFailures > 0
-    ? {
-        failingSince: new Date(2000),
-        lastError: { code: 'VAULT_UNREACHABLE', message: 'Key Vault failed.' },
-      }
-    : {}),
-});
-
-describe('evaluateRefreshHealth', () => {
-  it('is up, degraded below the threshold and down from it', () => {
-    expect(evaluateRefreshHealth(state(0), report)).toEqual({
-      status: 'up',
-      vaults: ['vault.test'],
-      secrets: 1,
-      lastRefreshAt: new Date(1000).toISOString(),
-      refreshIntervalMs: 60_000,
-      consecutiveFailures: 0,
-    });
-    expect(evaluateRefreshHealth(state(2), report)).toMatchObject({
-      status: 'degraded',
-      failingSince: new Date(2000).toISOString(),
-      lastError: 'VAULT_UNREACHABLE',
-    });
-    expect(evaluateRefreshHealth(state(3), report).status).toBe('down');
-    expect(evaluateRefreshHealth(state(1), report, 1).status).toBe('down');
-    expect(evaluateRefreshHealth(state(50), report, Number.POSITIVE_INFINITY).status).toBe('degraded');
-  });
-
-  it('is degraded when an optional startup load failed and nothing loaded since', () => {
-    const failed = { ...report, error: { code: 'CREDENTIAL_UNAVAILABLE', message: 'No credential.' } };
-    expect(evaluateRefreshHealth({ consecutiveFailures: 0, loaded: 0 }, failed)).toMatchObject({
-      status: 'degraded',
-      lastError: 'CREDENTIAL_UNAVAILABLE',
-    });
-  });
-});
-
-describe('CycleLogger', () => {
-  it('does not repeat a warning the previous cycle wrote', () => {
-    const target = new MemoryLogger();
-    const logger = new CycleLogger(target);
-    logger.warn('expired');
-    logger.endCycle();
-    logger.warn('expired');
-    logger.warn('new');
-    logger.endCycle();
-    logger.endCycle();
-    logger.warn('expired');
-    expect(target.at('warn')).toEqual(['expired', 'new', 'expired']);
-    expect(target.at('debug')).toEqual(['expired']);
-  });
-});
-
-function watcher(next: () => RefreshSnapshot | Promise<RefreshSnapshot>) {
-  const logger = new MemoryLogger();
-  const initial = snapshot([['A', 'v1', 'a']]);
-  const w = new RefreshingKeyVault(initial, { reload: async () => next() }, { logger });
-  return { w, logger, initial };
-}
-
-describe('RefreshingKeyVault', () => {
-  it('replaces config on change, keeps it otherwise, and emits change then refresh', async () => {
-    let next = snapshot([['A', 'v1', 'a']]);
-    const { w, logger, initial } = watcher(() => next);
-    const order: string[] = [];
-    w.on('change', () => order.push('change'));
-    w.on('refresh', (s) => order.push(`refresh ${s.ok}`));
-    await w.refresh();
-    expect(w.config).toBe(initial.config);
-    next = snapshot([['A', 'v2', 'a2']]);
-    const seen: KeyVaultKeyChange[][] = [];
-    const off = w.onKeyChange('A', (changes) => seen.push(changes));
-    const summary = await w.refresh();
-    expect(summary.changes.updated.map((c) => c.key)).toEqual(['A']);
-    expect(w.config).toEqual({ A: 'a2' });
-    expect(initial.config).toEqual({ A: 'a' });
-    expect(w.get('A')).toBe('a2');
-    expect(order).toEqual(['refresh true', 'change', 'refresh true']);
-    expect(seen).toHaveLength(1);
-    off();
-    expect(logger.at('log')).toEqual(['Key Vault refresh applied 1 change: A updated.']);
-    await w.stop();
-  });
-
-  it('a throwing listener is logged by type only and does not stop the others', async () => {
-    const { w, logger } = watcher(() => snapshot([['A', 'v2', 'secret-canary']]));
-    const seen: string[] = [];
-    w.on('change', () => {
-      throw new Error('secret-canary');
-    });
-    w.on('change', () => seen.push('second'));
-    expect((await w.refresh()).ok).toBe(true);
-    expect(seen).toEqual(['second']);
-    expect(logger.at('error')).toEqual([
-      "A Key Vault 'change' listener threw Error; the other listeners still ran.",
-    ]);
-    expect(JSON.stringify(logger.lines)).not.toContain('secret-canary');
-  });
-
-  it('without a source (startup failed before reaching a vault) cycles fail with a clear error', async () => {
-    const w = new RefreshingKeyVault(snapshot([]), undefined, {
-      logger: new MemoryLogger(),
-      unrecoverable: { code: 'INVALID_OPTIONS', message: 'bad' },
-    });
-    expect(await w.refresh()).toMatchObject({ ok: false, error: { code: 'INVALID_OPTIONS' } });
   });
 });

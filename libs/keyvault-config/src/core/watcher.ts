@@ -1,0 +1,280 @@
+/**
+ * The watcher: the live configuration behind {@link watchKeyVaultSecrets} (public type
+ * {@link KeyVaultWatcher}) and behind the Nest layer's service.
+ *
+ * A {@link Watcher} owns the current snapshot (config, report, keys). Each cycle — run by its
+ * {@link RefreshScheduler} (refresh-scheduler.ts) — asks its {@link RefreshSource} for the next
+ * snapshot, diffs the two (snapshot-diff.ts), swaps them and emits the change event.
+ * {@link openWatcher} wires it to the loader: the startup load keeps its session, and a cycle is the same
+ * load again (`reloadForRefresh`) reusing unchanged values.
+ *
+ * Data flows one way: vault → loader → snapshot → diff → events; the Nest layer subscribes and writes
+ * the changes into ConfigService.
+ *
+ * "Watcher" is the one name of this concept: the public `KeyVaultWatcher` interface and
+ * `watchKeyVaultSecrets`, this class `Watcher`, `openWatcher`, the Nest token `KEYVAULT_WATCHER`.
+ */
+import { EventEmitter } from 'node:events';
+import { DEFAULT_HEALTH_FAILURE_THRESHOLD } from './constants.js';
+import { CycleLogger } from './cycle-logger.js';
+import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
+import type {
+  KeyVaultChangeEvent,
+  KeyVaultConfigLogger,
+  KeyVaultConfigOptions,
+  KeyVaultHealth,
+  KeyVaultKeyChange,
+  KeyVaultLoadReport,
+  KeyVaultRefreshState,
+  KeyVaultRefreshSummary,
+  KeyVaultWatcher,
+  KeyVaultWatcherEvents,
+} from './interfaces.js';
+import { loadForRefresh, reloadForRefresh, type LoadedKey, type RememberedSecret } from './loader.js';
+import {
+  RefreshScheduler,
+  type RefreshCycleResult,
+  type RefreshSchedulerOptions,
+} from './refresh-scheduler.js';
+import {
+  changesFor,
+  describeChanges,
+  diffSnapshots,
+  hasChanges,
+  noChanges,
+  valueAtKey,
+  type RefreshSnapshot,
+} from './snapshot-diff.js';
+
+/** The vault side of a watcher (the loader): runs one detection and returns the new snapshot, or throws. */
+export interface RefreshSource {
+  reload(signal: AbortSignal, logger: KeyVaultConfigLogger): Promise<RefreshSnapshot>;
+}
+
+/**
+ * Health from the state and the report: `up` while no cycle has failed since the last success,
+ * `degraded` while 0 < consecutive failures < threshold (or when an `optional` startup load failed and
+ * nothing loaded since), `down` from `threshold` consecutive failures on.
+ */
+export function evaluateRefreshHealth(
+  state: KeyVaultRefreshState,
+  report: KeyVaultLoadReport,
+  threshold: number = DEFAULT_HEALTH_FAILURE_THRESHOLD,
+): KeyVaultHealth {
+  const failures = state.consecutiveFailures;
+  const startupFailed = report.error !== undefined && state.lastSuccessAt === undefined;
+  const status = failures >= threshold ? 'down' : failures > 0 || startupFailed ? 'degraded' : 'up';
+  const health: KeyVaultHealth = {
+    status,
+    vaults: [...report.vaults],
+    secrets: state.loaded,
+    consecutiveFailures: failures,
+  };
+  if (state.lastSuccessAt) health.lastRefreshAt = state.lastSuccessAt.toISOString();
+  if (state.intervalMs !== undefined) health.refreshIntervalMs = state.intervalMs;
+  if (state.failingSince) health.failingSince = state.failingSince.toISOString();
+  const lastError = state.lastError?.code ?? (startupFailed ? report.error?.code : undefined);
+  if (lastError) health.lastError = lastError;
+  return health;
+}
+
+/** Options of {@link Watcher} beyond the snapshot and the source. */
+export interface WatcherOptions {
+  logger: KeyVaultConfigLogger;
+  intervalMs?: number;
+  healthFailureThreshold?: number;
+  /** The error of an `optional` startup load that failed without a way to retry (e.g. invalid options). */
+  unrecoverable?: { code: string; message: string };
+  /** Scheduler overrides (tests). */
+  scheduler?: Partial<Pick<RefreshSchedulerOptions, 'clock' | 'random' | 'minBackoffMs' | 'maxBackoffMs'>>;
+}
+
+/**
+ * The watcher behind {@link watchKeyVaultSecrets} and the Nest layer: owns the current snapshot,
+ * runs cycles through a {@link RefreshScheduler}, diffs snapshots and emits events.
+ */
+export class Watcher implements KeyVaultWatcher {
+  private snapshot: RefreshSnapshot;
+  private readonly emitter = new EventEmitter<KeyVaultWatcherEvents>();
+  private readonly scheduler: RefreshScheduler;
+  private readonly cycleLogger: CycleLogger;
+
+  constructor(
+    initial: RefreshSnapshot,
+    private readonly source: RefreshSource | undefined,
+    private readonly options: WatcherOptions,
+  ) {
+    this.snapshot = initial;
+    this.cycleLogger = new CycleLogger(options.logger);
+    this.scheduler = new RefreshScheduler({
+      ...options.scheduler,
+      cycle: (signal) => this.cycle(signal),
+      logger: options.logger,
+      intervalMs: options.intervalMs,
+      loaded: initial.keys.size,
+      loadedAt: initial.report.error ? undefined : initial.report.loadedAt,
+      onSummary: (summary) => this.emit('refresh', summary),
+    });
+  }
+
+  get config(): Readonly<Record<string, unknown>> {
+    return this.snapshot.config;
+  }
+
+  get<T = unknown>(key: string): T | undefined {
+    return valueAtKey(this.snapshot.config, key) as T | undefined;
+  }
+
+  get report(): KeyVaultLoadReport {
+    return this.snapshot.report;
+  }
+
+  /** The keys loaded now, with their values (for the Nest layer's ConfigService updates). */
+  get keys(): ReadonlyMap<string, LoadedKey> {
+    return this.snapshot.keys;
+  }
+
+  get state(): KeyVaultRefreshState {
+    return this.scheduler.state;
+  }
+
+  health(threshold = this.options.healthFailureThreshold): KeyVaultHealth {
+    return evaluateRefreshHealth(this.state, this.report, threshold);
+  }
+
+  refresh(): Promise<KeyVaultRefreshSummary> {
+    return this.scheduler.refresh();
+  }
+
+  start(): void {
+    this.scheduler.start();
+  }
+
+  stop(): Promise<void> {
+    return this.scheduler.stop();
+  }
+
+  on<E extends keyof KeyVaultWatcherEvents>(
+    event: E,
+    listener: (...args: KeyVaultWatcherEvents[E]) => void,
+  ): this {
+    (this.emitter.on as (e: E, l: typeof listener) => unknown)(event, listener);
+    return this;
+  }
+
+  off<E extends keyof KeyVaultWatcherEvents>(
+    event: E,
+    listener: (...args: KeyVaultWatcherEvents[E]) => void,
+  ): this {
+    (this.emitter.off as (e: E, l: typeof listener) => unknown)(event, listener);
+    return this;
+  }
+
+  onKeyChange(
+    key: string,
+    listener: (changes: KeyVaultKeyChange[], event: KeyVaultChangeEvent) => void,
+  ): () => void {
+    const onChange = (event: KeyVaultChangeEvent): void => {
+      const concerned = changesFor(event, key);
+      if (concerned.length > 0) listener(concerned, event);
+    };
+    this.on('change', onChange);
+    return () => this.off('change', onChange);
+  }
+
+  private async cycle(signal: AbortSignal): Promise<RefreshCycleResult> {
+    if (!this.source) {
+      throw new KeyVaultConfigError(
+        KeyVaultConfigErrorCode.InvalidOptions,
+        `Refresh is not possible: the startup load failed before it could reach a vault (${this.options.unrecoverable?.code ?? 'unknown'}). Fix the options and restart.`,
+      );
+    }
+    let next: RefreshSnapshot;
+    try {
+      next = await this.source.reload(signal, this.cycleLogger);
+    } finally {
+      this.cycleLogger.endCycle();
+    }
+    const at = new Date();
+    // Stopped while the cycle ran: apply nothing (the scheduler reports the cycle as stopped).
+    if (signal.aborted) return { changes: noChanges(at), loaded: this.snapshot.keys.size };
+    const changes = diffSnapshots(this.snapshot, next, at);
+    if (hasChanges(changes)) {
+      this.snapshot = next;
+      this.options.logger.log(describeChanges(changes));
+      this.emit('change', changes);
+    } else {
+      // Same keys, versions and values: keep the config object (identity) and refresh the report only.
+      this.snapshot = { ...this.snapshot, report: next.report };
+    }
+    return { changes, loaded: this.snapshot.keys.size };
+  }
+
+  private emit<E extends keyof KeyVaultWatcherEvents>(event: E, ...args: KeyVaultWatcherEvents[E]): void {
+    for (const listener of this.emitter.listeners(event)) {
+      try {
+        (listener as (...a: KeyVaultWatcherEvents[E]) => void)(...args);
+      } catch (error) {
+        // A listener's failure must not undo the cycle or silence the other listeners. Its message is
+        // not logged: listeners handle values, and their errors may quote them.
+        this.options.logger.error(
+          `A Key Vault '${event}' listener threw ${error instanceof Error ? error.name : typeof error}; the other listeners still ran.`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Loads like `loadKeyVaultSecrets` and returns a watcher whose timer is not started yet (the Nest
+ * module starts it after bootstrap). See {@link watchKeyVaultSecrets}.
+ */
+export async function openWatcher(options: KeyVaultConfigOptions = {}): Promise<Watcher> {
+  const loaded = await loadForRefresh(options);
+  const { session } = loaded;
+  let previous: Map<string, RememberedSecret> = loaded.fetched;
+  const source: RefreshSource | undefined = session && {
+    async reload(stop, logger) {
+      const fetched = new Map<string, RememberedSecret>();
+      try {
+        const next = await reloadForRefresh(session, { logger, stop, previous, fetched });
+        previous = fetched;
+        return { config: next.result.config, report: next.result.report, keys: next.keys };
+      } catch (error) {
+        // What this failed cycle fetched is still right for its version: the retry reuses it.
+        previous = new Map([...previous, ...fetched]);
+        throw error;
+      }
+    },
+  };
+  return new Watcher(
+    { config: loaded.result.config, report: loaded.result.report, keys: loaded.keys },
+    source,
+    {
+      logger: loaded.logger,
+      intervalMs: session?.options.refreshIntervalMs,
+      healthFailureThreshold: session?.options.healthFailureThreshold,
+      unrecoverable: session ? undefined : loaded.result.report.error,
+    },
+  );
+}
+
+/**
+ * Loads the secrets (as `loadKeyVaultSecrets` does) and keeps them current — secret rotation without
+ * restart for apps without Nest:
+ *
+ * ```ts
+ * const watcher = await watchKeyVaultSecrets({ refreshInterval: '5m' });
+ * watcher.onKeyChange('Database.Password', () => pool.reconnect(watcher.get('Database.Password')));
+ * process.on('SIGTERM', () => void watcher.stop());
+ * ```
+ *
+ * With `refreshInterval` a cycle runs on that interval (±10 % jitter; the timer never keeps the process
+ * alive); `refresh()` runs one on demand either way. Throws like `loadKeyVaultSecrets` when the startup
+ * load fails (unless `optional: true`).
+ */
+export async function watchKeyVaultSecrets(options: KeyVaultConfigOptions = {}): Promise<KeyVaultWatcher> {
+  const watcher = await openWatcher(options);
+  watcher.start();
+  return watcher;
+}
