@@ -8,10 +8,15 @@ export default defineConfig({
   // Nest's dependency injection reads `design:paramtypes`, which esbuild does not emit: SWC does.
   plugins: [swc.vite({ module: { type: 'es6' } })],
   resolve: {
-    alias: {
-      'nestjs-keyvault-config': src('./libs/keyvault-config/src/index.ts'),
-      'keyvault-emulator': src('./libs/keyvault-emulator/src/index.ts'),
-    },
+    // Exact matches: a plain string key would also rewrite 'nestjs-keyvault-config/core'.
+    alias: [
+      { find: /^nestjs-keyvault-config$/, replacement: src('./libs/keyvault-config/src/index.ts') },
+      {
+        find: /^nestjs-keyvault-config\/core$/,
+        replacement: src('./libs/keyvault-config/src/core/index.ts'),
+      },
+      { find: /^keyvault-emulator$/, replacement: src('./libs/keyvault-emulator/src/index.ts') },
+    ],
   },
   test: {
     include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],

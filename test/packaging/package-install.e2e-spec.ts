@@ -148,6 +148,9 @@ export const loaded: Promise<{ config: Record<string, unknown>; report: KeyVault
   prefix: 'App--',
 });
 export const module: Promise<DynamicModule> = KeyVaultConfigModule.forRoot({ secrets: ['Db--Password'] });
+// The README quick start under exactOptionalPropertyTypes: process.env values are string | undefined.
+declare const fromEnvironment: string | undefined;
+export const quickStart: Promise<DynamicModule> = KeyVaultConfigModule.forRoot({ vaultUrl: fromEnvironment });
 // @ts-expect-error vaultUrl is a string
 export const wrong = loadKeyVaultSecrets({ vaultUrl: 42 });
 `;
@@ -281,7 +284,7 @@ afterAll(async () => {
 });
 
 describe('npm package nestjs-keyvault-config', () => {
-  it('packs an ESM package with declarations, exports, a README, a license and a changelog', () => {
+  it('packs an ESM + CommonJS package with declarations, exports, a README, a license and a changelog', () => {
     const entries = tarEntries();
     for (const file of [
       'package/package.json',
@@ -301,22 +304,36 @@ describe('npm package nestjs-keyvault-config', () => {
     expect(pkg).toMatchObject({ name: 'nestjs-keyvault-config', type: 'module', license: 'MIT' });
     expect(pkg.private).toBeUndefined();
     // Every file an export condition points at is in the tarball.
-    const targets = Object.values(pkg.exports as Record<string, string | Record<string, string>>).flatMap(
-      (target) => (typeof target === 'string' ? [target] : Object.values(target)),
+    type Target = string | { [condition: string]: Target };
+    const flatten = (target: Target): string[] =>
+      typeof target === 'string' ? [target] : Object.values(target).flatMap(flatten);
+    const targets = flatten(pkg.exports as Target);
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        './dist/index.js',
+        './dist/index.d.ts',
+        './dist/cjs/index.js',
+        './dist/cjs/index.d.ts',
+        './dist/core/index.js',
+        './dist/cjs/core/index.js',
+      ]),
     );
-    expect(targets).toEqual(expect.arrayContaining(['./dist/index.js', './dist/index.d.ts']));
     for (const target of targets) expect(entries).toContain(`package/${target.slice(2)}`);
+    // No monorepo-only condition (the repository resolves its sources through tsconfig paths instead).
+    expect(JSON.stringify(pkg.exports)).not.toMatch(/kv-source|\/src\//);
   });
 
-  it('declares the Nest packages and rxjs as peers (terminus optional) and the Azure SDK as dependencies', () => {
+  it('declares the Nest packages and rxjs as optional peers (a core-only app needs none) and the Azure SDK as dependencies', () => {
     const pkg = JSON.parse(
       readFileSync(join(appDir, 'node_modules/nestjs-keyvault-config/package.json'), 'utf8'),
     );
     expect(Object.keys(pkg.peerDependencies)).toEqual(
       expect.arrayContaining(['@nestjs/common', '@nestjs/config', 'rxjs', '@nestjs/terminus']),
     );
-    expect(pkg.peerDependenciesMeta['@nestjs/terminus']).toEqual({ optional: true });
-    expect(pkg.peerDependenciesMeta['@nestjs/common']?.optional).not.toBe(true);
+    for (const peer of ['@nestjs/common', '@nestjs/config', '@nestjs/terminus', 'rxjs'])
+      expect(pkg.peerDependenciesMeta[peer]).toEqual({ optional: true });
+    expect(pkg.peerDependencies['@nestjs/common']).toBe('^10.0.0 || ^11.0.0 || ^12.0.0');
+    expect(pkg.peerDependencies['@nestjs/config']).toBe('^3.2.0 || ^4.0.0 || ^12.0.0');
     expect(Object.keys(pkg.dependencies)).toEqual(
       expect.arrayContaining(['@azure/identity', '@azure/keyvault-secrets']),
     );
@@ -345,6 +362,7 @@ describe('npm package nestjs-keyvault-config', () => {
           module: 'nodenext',
           moduleResolution: 'nodenext',
           strict: true,
+          exactOptionalPropertyTypes: true,
           noEmit: true,
           skipLibCheck: true,
           types: [],

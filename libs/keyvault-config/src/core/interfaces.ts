@@ -21,11 +21,11 @@ export interface ExplicitSecret {
   /** Secret name in the vault. */
   name: string;
   /** Configuration key (dot path); default: the mapped secret name. */
-  key?: string;
+  key?: string | undefined;
   /** Pin a version (default: latest). */
-  version?: string;
+  version?: string | undefined;
   /** A missing optional secret is reported as skipped instead of failing the load. */
-  optional?: boolean;
+  optional?: boolean | undefined;
 }
 
 /**
@@ -39,13 +39,13 @@ export type ExplicitSecrets =
 /** Options that can differ per vault (see `vaults`). */
 export interface KeyVaultSourceOptions {
   /** The vault, e.g. `https://my-vault.vault.azure.net`. Default: `KEY_VAULT_URL` from the environment. */
-  vaultUrl?: string;
+  vaultUrl?: string | undefined;
   /** Explicit mode (see {@link ExplicitSecrets}). When set, nothing is listed. */
-  secrets?: ExplicitSecrets;
+  secrets?: ExplicitSecrets | undefined;
   /** Load only secrets whose name starts with this; it is stripped before mapping. */
-  prefix?: string;
+  prefix?: string | undefined;
   /** Load only secrets this returns true for (properties only — values are never fetched for the rest). */
-  filter?: (properties: SecretProperties) => boolean;
+  filter?: ((properties: SecretProperties) => boolean) | undefined;
   /** Secret name → config key (dot path). Return `undefined` to skip the secret. */
   keyMapper?: (secretName: string) => string | undefined;
 }
@@ -53,45 +53,45 @@ export interface KeyVaultSourceOptions {
 /** Options of {@link loadKeyVaultSecrets} (and of the Nest module, which adds its own). */
 export interface KeyVaultConfigOptions extends KeyVaultSourceOptions {
   /** Several vaults, loaded in order; a later vault wins on the same key. Replaces `vaultUrl`. */
-  vaults?: KeyVaultSourceOptions[];
+  vaults?: KeyVaultSourceOptions[] | undefined;
   /** Any TokenCredential. Default: DefaultAzureCredential's chain (see the README). */
-  credential?: TokenCredential;
+  credential?: TokenCredential | undefined;
   /** Client id of a user-assigned managed identity (default: `AZURE_CLIENT_ID`, else system-assigned). */
-  managedIdentityClientId?: string;
+  managedIdentityClientId?: string | undefined;
   /** Parse `application/json` secrets into objects under their key (default true). */
-  parseJson?: boolean;
+  parseJson?: boolean | undefined;
   /** Expired / not-yet-valid secrets: load, warn (load and log; default) or skip. */
-  expiredSecrets?: ExpiryPolicy;
+  expiredSecrets?: ExpiryPolicy | undefined;
   /** Who wins when a vault key equals an environment variable: 'vault' (default) or 'environment'. */
-  precedence?: 'vault' | 'environment';
+  precedence?: 'vault' | 'environment' | undefined;
   /** Resolve `@Microsoft.KeyVault(...)` references in the environment (default true). */
-  resolveReferences?: boolean;
+  resolveReferences?: boolean | undefined;
   /** DNS suffix for `VaultName=` references (default `vault.azure.net`; e.g. `vault.azure.cn`). */
-  vaultDnsSuffix?: string;
+  vaultDnsSuffix?: string | undefined;
   /** Secret fetches in flight at once (default 32). */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Bound on the whole load in milliseconds (default 60 000). */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Retries of transient failures (5xx, resets, 429 with or without Retry-After; default 4). */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /** Continue without vault values (and log a warning) when the load fails (default false). */
-  optional?: boolean;
+  optional?: boolean | undefined;
   /** Passed through to every SecretClient (tlsOptions, retryOptions, …). */
-  clientOptions?: SecretClientOptions;
+  clientOptions?: SecretClientOptions | undefined;
   /** Standard Schema (Zod, Valibot, Joi 18, …) applied to the merged configuration. */
-  validationSchema?: StandardSchemaV1;
+  validationSchema?: StandardSchemaV1 | undefined;
   /** Where the core logs (default: console with a `[KeyVaultConfig]` prefix). */
-  logger?: KeyVaultConfigLogger;
+  logger?: KeyVaultConfigLogger | undefined;
   /** Environment to read `KEY_VAULT_URL` and references from (default `process.env`). */
-  env?: Record<string, string | undefined>;
+  env?: Record<string, string | undefined> | undefined;
   /**
    * Re-read the vault on this interval and apply what changed (secret rotation without restart):
    * milliseconds, or a duration string such as `'30s'`, `'5m'`, `'1h'`, `'1h30m'`; at least 1 s.
    * Default: off (a refresh then runs only when asked for).
    */
-  refreshInterval?: number | string;
+  refreshInterval?: number | string | undefined;
   /** Consecutive failed refresh cycles at which health turns `down`; `degraded` before (default 3). */
-  healthFailureThreshold?: number;
+  healthFailureThreshold?: number | undefined;
 }
 
 /** Where a loaded key came from. */

@@ -12,7 +12,7 @@ export type KeyVaultHealthIndicatorResult<Key extends string = string> = Record<
 /** Options of {@link KeyVaultHealthIndicator.isHealthy}. */
 export interface KeyVaultHealthCheckOptions {
   /** Consecutive refresh failures at which the status turns `down` (default: the module's `healthFailureThreshold`, 3). */
-  failureThreshold?: number;
+  failureThreshold?: number | undefined;
 }
 
 /**
