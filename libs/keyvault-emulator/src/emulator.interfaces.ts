@@ -2,6 +2,7 @@
  * The emulator's public, in-process contract. Tests, benchmarks, the command line and the sample all
  * depend on these names; extend them, do not rename them.
  */
+import type { EmulatorRoute } from './routes.js';
 
 /** Azure RBAC roles the emulator understands on the data plane of a vault (secrets only). */
 export type VaultRole =
@@ -44,22 +45,8 @@ export interface SeedFile {
   vaults?: Array<{ name: string; port?: number; secrets?: SeedSecret[] }>;
 }
 
-/** Names of the routes counters, logs and faults refer to. */
-export type EmulatorRoute =
-  | 'secrets.set'
-  | 'secrets.get'
-  | 'secrets.list'
-  | 'secrets.versions'
-  | 'secrets.update'
-  | 'secrets.delete'
-  | 'deleted.get'
-  | 'deleted.list'
-  | 'deleted.recover'
-  | 'deleted.purge'
-  | 'vault.unknown'
-  | 'identity.appservice'
-  | 'identity.imds'
-  | 'identity.probe';
+/** Names of the routes counters, logs and faults refer to (derived from the one list, {@link EMULATOR_ROUTES}). */
+export type { EmulatorRoute };
 
 /** A scripted fault. Applies to requests matching `route` (all routes when omitted) and `vault`. */
 export interface FaultSpec {

@@ -1,6 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { closingSignal, delay, EmulatorFaultInjector, FaultSpecError, validateFaultSpec } from './faults.js';
+import { closingSignal, delay } from './delay.js';
+import { FaultSpecError, validateFaultSpec } from './fault-spec.js';
+import { EmulatorFaultInjector } from './faults.js';
 
 describe('EmulatorFaultInjector.match', () => {
   it('matches by route (single or list) and vault, case-insensitively for vaults', () => {

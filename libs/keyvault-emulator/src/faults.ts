@@ -1,28 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
-import { THROTTLE_WINDOW_SECONDS } from './constants.js';
-import type { EmulatorFaults, EmulatorRoute, FaultSpec } from './emulator.interfaces.js';
-
-/** Every route name a fault may target. */
-export const EMULATOR_ROUTES: readonly EmulatorRoute[] = [
-  'secrets.set',
-  'secrets.get',
-  'secrets.list',
-  'secrets.versions',
-  'secrets.update',
-  'secrets.delete',
-  'deleted.get',
-  'deleted.list',
-  'deleted.recover',
-  'deleted.purge',
-  'vault.unknown',
-  'identity.appservice',
-  'identity.imds',
-  'identity.probe',
-];
-
-/** True for identity.* routes (served by the identity server, not a vault). */
-export const isIdentityRoute = (route: EmulatorRoute): boolean => route.startsWith('identity.');
+import type { EmulatorFaults, FaultSpec } from './emulator.interfaces.js';
+import { FaultSpecError, validateFaultSpec } from './fault-spec.js';
+import { isIdentityRoute, type EmulatorRoute } from './routes.js';
+import { VaultThrottle } from './throttle.js';
 
 /**
  * What to do with one request, as decided by {@link EmulatorFaultInjector.match}. The server applies
@@ -41,80 +21,10 @@ export interface FaultDecision {
   kind: 'latency' | 'status' | 'reset' | 'hang';
 }
 
-/** An invalid fault specification (admin API input). */
-export class FaultSpecError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FaultSpecError';
-  }
-}
-
-const isNonNegative = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n) && n >= 0;
-
-/** Validates untrusted input (admin API, CLI) as a {@link FaultSpec}. */
-export function validateFaultSpec(input: unknown): FaultSpec {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new FaultSpecError('A fault must be a JSON object.');
-  }
-  const raw = input as Record<string, unknown>;
-  const spec: FaultSpec = {};
-  if (raw.route !== undefined) {
-    const routes = Array.isArray(raw.route) ? raw.route : [raw.route];
-    for (const route of routes) {
-      if (!EMULATOR_ROUTES.includes(route as EmulatorRoute)) {
-        throw new FaultSpecError(
-          `Unknown route '${String(route)}'. Known routes: ${EMULATOR_ROUTES.join(', ')}.`,
-        );
-      }
-    }
-    spec.route = raw.route as FaultSpec['route'];
-  }
-  if (raw.vault !== undefined) {
-    if (typeof raw.vault !== 'string' || raw.vault === '')
-      throw new FaultSpecError("'vault' must be a vault name.");
-    spec.vault = raw.vault;
-  }
-  for (const key of ['latencyMs', 'jitterMs', 'retryAfterSeconds'] as const) {
-    if (raw[key] !== undefined) {
-      if (!isNonNegative(raw[key])) throw new FaultSpecError(`'${key}' must be a non-negative number.`);
-      spec[key] = raw[key];
-    }
-  }
-  if (raw.status !== undefined) {
-    if (!Number.isInteger(raw.status) || (raw.status as number) < 400 || (raw.status as number) > 599) {
-      throw new FaultSpecError("'status' must be an HTTP error status (400–599).");
-    }
-    spec.status = raw.status as number;
-  }
-  for (const key of ['reset', 'hang'] as const) {
-    if (raw[key] !== undefined) {
-      if (typeof raw[key] !== 'boolean') throw new FaultSpecError(`'${key}' must be a boolean.`);
-      spec[key] = raw[key];
-    }
-  }
-  if (raw.times !== undefined) {
-    if (!Number.isInteger(raw.times) || (raw.times as number) < 1) {
-      throw new FaultSpecError("'times' must be a positive integer.");
-    }
-    spec.times = raw.times as number;
-  }
-  const actions = [spec.status !== undefined, spec.reset === true, spec.hang === true].filter(Boolean).length;
-  if (actions > 1) throw new FaultSpecError("Give at most one of 'status', 'reset' and 'hang'.");
-  if (actions === 0 && spec.latencyMs === undefined && spec.jitterMs === undefined) {
-    throw new FaultSpecError("A fault needs 'latencyMs'/'jitterMs', 'status', 'reset' or 'hang'.");
-  }
-  return spec;
-}
-
 interface ActiveFault {
   id: string;
   spec: FaultSpec;
   remaining: number; // Infinity = until cleared
-}
-
-interface Bucket {
-  tokens: number;
-  last: number; // ms
 }
 
 /** Options of the fault injector. */
@@ -145,8 +55,7 @@ export class EmulatorFaultInjector implements EmulatorFaults {
   latencyMs: number;
   private faults: ActiveFault[] = [];
   private identityFailures: Array<500 | 'hang'> = [];
-  private perTenSeconds: number | undefined;
-  private buckets = new Map<string, Bucket>();
+  private readonly throttleBucket: VaultThrottle;
   private readonly now: () => number;
   private readonly random: () => number;
 
@@ -154,7 +63,7 @@ export class EmulatorFaultInjector implements EmulatorFaults {
     this.latencyMs = options.latencyMs ?? 0;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.setThrottle(options.throttle);
+    this.throttleBucket = new VaultThrottle(options.throttle, this.now);
   }
 
   add(fault: FaultSpec): string {
@@ -205,16 +114,12 @@ export class EmulatorFaultInjector implements EmulatorFaults {
   }
 
   setThrottle(perTenSeconds: number | undefined): void {
-    if (perTenSeconds !== undefined && (!Number.isFinite(perTenSeconds) || perTenSeconds <= 0)) {
-      throw new FaultSpecError('The throttle must be a positive number of transactions per 10 seconds.');
-    }
-    this.perTenSeconds = perTenSeconds;
-    this.buckets.clear();
+    this.throttleBucket.set(perTenSeconds);
   }
 
   /** Current throttle (transactions per 10 s), undefined when off. */
   get throttle(): number | undefined {
-    return this.perTenSeconds;
+    return this.throttleBucket.limit;
   }
 
   /**
@@ -253,20 +158,7 @@ export class EmulatorFaultInjector implements EmulatorFaults {
    * 10 s). Undefined when allowed; otherwise the seconds until a transaction is available again.
    */
   takeThrottle(vault: string): { retryAfterSeconds: number } | undefined {
-    const limit = this.perTenSeconds;
-    if (limit === undefined) return undefined;
-    const now = this.now();
-    const key = vault.toLowerCase();
-    const ratePerMs = limit / (THROTTLE_WINDOW_SECONDS * 1000);
-    const bucket = this.buckets.get(key) ?? { tokens: limit, last: now };
-    bucket.tokens = Math.min(limit, bucket.tokens + (now - bucket.last) * ratePerMs);
-    bucket.last = now;
-    this.buckets.set(key, bucket);
-    if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
-      return undefined;
-    }
-    return { retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerMs / 1000)) };
+    return this.throttleBucket.take(vault);
   }
 
   private matches(
@@ -284,33 +176,4 @@ export class EmulatorFaultInjector implements EmulatorFaults {
     if (spec.vault !== undefined && spec.vault.toLowerCase() !== vault?.toLowerCase()) return false;
     return true;
   }
-}
-
-/**
- * Resolves after `ms` milliseconds (0 → next tick); `signal` aborts early. The abort listener is removed
- * when the timer fires: the signal is the server's, shared by every request until it closes.
- */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal?.aborted) return resolve();
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-/**
- * A signal that aborts the delays of a server's requests when it closes. Every request in flight
- * listens on it, so it has no listener limit (Node warns past 10 otherwise).
- */
-export function closingSignal(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  return controller;
 }

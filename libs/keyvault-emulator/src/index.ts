@@ -7,13 +7,9 @@ export { startEmulator, type StartEmulatorOptions } from './emulator.js';
 export { loadSeedFile, normalizeSeedDocument, resolveSeed, SeedError, toEpochSeconds } from './seed.js';
 export { parseRole } from './identity/identities.js';
 export { isAllowed, PERMISSION_ACTIONS, type SecretPermission } from './authorization.js';
-export {
-  EMULATOR_ROUTES,
-  EmulatorFaultInjector,
-  FaultSpecError,
-  validateFaultSpec,
-  type FaultDecision,
-} from './faults.js';
+export { EMULATOR_ROUTES, isEmulatorRoute } from './routes.js';
+export { EmulatorFaultInjector, type FaultDecision } from './faults.js';
+export { FaultSpecError, validateFaultSpec } from './fault-spec.js';
 export { RequestCounters } from './counters.js';
 export { createAdminHandler, type AdminContext, type AdminHandler } from './admin.js';
 export { generateTlsMaterial, type EmulatorTlsMaterial } from './tls.js';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IDENTITY_HEADER_NAME } from '../constants.js';
+import { headerMatches } from '../http/header-check.js';
 import { APP_SERVICE_API_VERSION } from './identity.constants.js';
 import {
   header,
@@ -44,7 +45,7 @@ export function handleAppServiceToken(
   if (secret === undefined || secret === '') {
     return appServiceError(400, 'Missing X-IDENTITY-HEADER header.');
   }
-  if (secret !== identityHeader) {
+  if (!headerMatches(secret, identityHeader)) {
     return appServiceError(401, 'Unauthorized. The X-IDENTITY-HEADER header is invalid.');
   }
   const apiVersion = request.query.get('api-version');

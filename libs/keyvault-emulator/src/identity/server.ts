@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EmulatorRoute, RequestLogEntry } from '../emulator.interfaces.js';
-import { closingSignal, delay, type FaultDecision } from '../faults.js';
+import { closingSignal } from '../delay.js';
+import type { RequestLogEntry } from '../emulator.interfaces.js';
+import { applyFault, identityFailureDecision } from '../fault-apply.js';
+import type { FaultDecision } from '../faults.js';
+import { writeJson } from '../http/json-response.js';
+import type { EmulatorRoute } from '../routes.js';
 import { appServiceFailure, handleAppServiceToken } from './app-service.js';
 import type { IdentityRegistry } from './identities.js';
 import { APP_SERVICE_TOKEN_PATH, IMDS_TOKEN_PATH } from './identity.constants.js';
@@ -57,14 +61,95 @@ function failureFor(route: EmulatorRoute, status: number): IdentityResponse {
 }
 
 function send(res: ServerResponse, response: IdentityResponse): void {
-  if (res.headersSent || res.destroyed) return;
-  const body = JSON.stringify(response.body);
-  res.writeHead(response.status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(body),
-    ...response.headers,
-  });
-  res.end(body);
+  writeJson(res, response.status, response.body, response.headers);
+}
+
+/** One identity request being served: its route, its log entry and its fault. */
+class IdentityExchange {
+  private readonly startedAt = Date.now();
+  private fault: RequestLogEntry['fault'];
+  private recorded = false;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly route: EmulatorRoute,
+    readonly path: string,
+    private readonly counters: IdentityServerOptions['counters'],
+  ) {}
+
+  record(status: number, clientId?: string): void {
+    if (this.recorded) return;
+    this.recorded = true;
+    const entry: RequestLogEntry = {
+      time: new Date(this.startedAt).toISOString(),
+      route: this.route,
+      method: this.req.method ?? 'GET',
+      path: this.path,
+      status,
+      durationMs: Date.now() - this.startedAt,
+    };
+    if (clientId !== undefined) entry.clientId = clientId;
+    if (this.fault !== undefined) entry.fault = this.fault;
+    this.counters.record(entry);
+  }
+
+  /** Applies a fault decision; true when the request was dealt with. */
+  applyFault(decision: FaultDecision, signal: AbortSignal): Promise<boolean> {
+    this.fault = decision.kind;
+    return applyFault(decision, {
+      req: this.req,
+      res: this.res,
+      signal,
+      record: (status) => this.record(status),
+      answerStatus: (status, retryAfterSeconds) => {
+        const response = failureFor(this.route, status);
+        if (retryAfterSeconds !== undefined) {
+          response.headers = { ...response.headers, 'Retry-After': String(retryAfterSeconds) };
+        }
+        send(this.res, response);
+        this.record(status);
+      },
+    });
+  }
+}
+
+/** Serves one request: admin API, identity failures and faults, then the token endpoint itself. */
+async function serve(
+  options: IdentityServerOptions,
+  signal: AbortSignal,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const { faults } = options;
+  if (options.admin && (await options.admin(req, res))) return;
+  const url = new URL(req.url ?? '/', 'http://identity.invalid');
+  // MSAL normalizes the IMDS URL to end in a slash (…/oauth2/token/), and a trailing slash in
+  // AZURE_POD_IDENTITY_AUTHORITY_HOST doubles the one before the path: IMDS accepts both.
+  const path = url.pathname.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
+  const route = routeOf(path, url.search, req);
+  if (route === undefined) return send(res, imdsError(404, 'not_found', `No identity endpoint at ${path}`));
+  const exchange = new IdentityExchange(req, res, route, path, options.counters);
+
+  // A pending failIdentity comes first and, when there is one, scripted faults are left untouched.
+  const failure = route === 'identity.probe' ? undefined : faults.takeIdentityFailure();
+  const decision = failure !== undefined ? identityFailureDecision(failure) : faults.match?.(route);
+  if (decision && (await exchange.applyFault(decision, signal))) return;
+
+  const request: IdentityRequest = {
+    method: req.method ?? 'GET',
+    query: url.searchParams,
+    headers: req.headers,
+  };
+  const context = { authority: options.authority, registry: options.registry };
+  const response =
+    route === 'identity.appservice'
+      ? handleAppServiceToken(request, context, options.header)
+      : route === 'identity.imds'
+        ? handleImdsToken(request, context)
+        : imdsMissingMetadata();
+  send(res, response);
+  exchange.record(response.status, response.clientId);
 }
 
 /**
@@ -74,89 +159,9 @@ function send(res: ServerResponse, response: IdentityResponse): void {
  * status, client id — never a token).
  */
 export function startIdentityServer(options: IdentityServerOptions): Promise<IdentityServer> {
-  const { authority, registry, faults, counters, admin } = options;
-  const context = { authority, registry };
   const closing = closingSignal();
-
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const startedAt = Date.now();
-    if (admin && (await admin(req, res))) return;
-    const url = new URL(req.url ?? '/', 'http://identity.invalid');
-    // MSAL normalizes the IMDS URL to end in a slash (…/oauth2/token/), and a trailing slash in
-    // AZURE_POD_IDENTITY_AUTHORITY_HOST doubles the one before the path: IMDS accepts both.
-    const path = url.pathname.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
-    const route = routeOf(path, url.search, req);
-    if (route === undefined) {
-      send(res, imdsError(404, 'not_found', `No identity endpoint at ${path}`));
-      return;
-    }
-    const method = req.method ?? 'GET';
-    const record = (status: number, extra: Pick<RequestLogEntry, 'clientId' | 'fault'> = {}): void => {
-      const entry: RequestLogEntry = {
-        time: new Date(startedAt).toISOString(),
-        route,
-        method,
-        path,
-        status,
-        durationMs: Date.now() - startedAt,
-      };
-      if (extra.clientId !== undefined) entry.clientId = extra.clientId;
-      if (extra.fault !== undefined) entry.fault = extra.fault;
-      counters.record(entry);
-    };
-
-    if (route !== 'identity.probe') {
-      const failure = faults.takeIdentityFailure();
-      if (failure === 'hang') {
-        // Never answered; the connection is dropped when the client gives up or the emulator closes.
-        record(0, { fault: 'hang' });
-        return;
-      }
-      if (failure !== undefined) {
-        send(res, failureFor(route, failure));
-        record(failure, { fault: 'status' });
-        return;
-      }
-    }
-
-    const decision = faults.match?.(route);
-    if (decision) {
-      await delay(decision.latencyMs, closing.signal);
-      if (closing.signal.aborted) return;
-      if (decision.action === 'hang') {
-        record(0, { fault: 'hang' });
-        return;
-      }
-      if (decision.action === 'reset') {
-        req.socket.destroy();
-        record(0, { fault: 'reset' });
-        return;
-      }
-      if (decision.action === 'status') {
-        const status = decision.status ?? 500;
-        const response = failureFor(route, status);
-        if (decision.retryAfterSeconds !== undefined) {
-          response.headers = { ...response.headers, 'Retry-After': String(decision.retryAfterSeconds) };
-        }
-        send(res, response);
-        record(status, { fault: 'status' });
-        return;
-      }
-    }
-
-    const request: IdentityRequest = { method, query: url.searchParams, headers: req.headers };
-    const response =
-      route === 'identity.appservice'
-        ? handleAppServiceToken(request, context, options.header)
-        : route === 'identity.imds'
-          ? handleImdsToken(request, context)
-          : imdsMissingMetadata();
-    send(res, response);
-    record(response.status, { clientId: response.clientId, fault: decision ? 'latency' : undefined });
-  };
-
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    serve(options, closing.signal, req, res).catch((error: unknown) => {
       // Only the error's kind: a message could echo request input.
       const kind = error instanceof Error ? error.name : 'error';
       send(res, imdsError(500, 'server_error', `The identity endpoint failed (${kind}).`));

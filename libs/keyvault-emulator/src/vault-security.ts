@@ -1,0 +1,19 @@
+import { isAllowed, PERMISSION_ACTIONS } from './authorization.js';
+import type { IdentityRegistry } from './identity/identities.js';
+import type { TokenAuthority } from './identity/tokens.js';
+import type { VaultSecurity } from './vault/vault.server.js';
+
+/** What the vaults need from the identity half: token checks, roles and their permissions. */
+export function vaultSecurity(
+  tenantId: string,
+  authority: TokenAuthority,
+  registry: IdentityRegistry,
+): VaultSecurity {
+  return {
+    tenantId,
+    verify: (token, audience) => authority.verify(token, audience),
+    roleOf: (clientId) => registry.roleOf(clientId),
+    isAllowed: (role, permission) => isAllowed(role, permission),
+    actionOf: (permission) => PERMISSION_ACTIONS[permission],
+  };
+}
