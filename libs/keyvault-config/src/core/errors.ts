@@ -1,7 +1,10 @@
 /**
  * The one error type the library throws, with stable codes. Messages say what failed, for which key or
  * credential, and what to do. They never contain a secret value, and neither does their `cause` chain.
+ * The texts live in messages/; this file decides which one applies.
  */
+import * as messages from './messages/index.js';
+import type { VaultSubject } from './messages/index.js';
 
 /** Stable error codes (part of the public API). */
 export const KeyVaultConfigErrorCode = {
@@ -238,20 +241,8 @@ function callerOf(message: string): { clientId?: string; objectId?: string } {
   };
 }
 
-function subjectOf(ctx: SdkErrorContext): string {
-  if (ctx.variable) {
-    return `environment variable ${ctx.variable} (a reference to secret '${ctx.secretName}' in ${ctx.vault})`;
-  }
-  if (ctx.secretName) {
-    return `secret '${ctx.secretName}'${ctx.key ? ` (key '${ctx.key}')` : ''} in ${ctx.vault}`;
-  }
-  return `the secrets of ${ctx.vault}`;
-}
-
-function credentialPhrase(ctx: SdkErrorContext): string {
-  const c = ctx.credential;
-  if (!c) return '';
-  return ` using ${c.name}${c.detail ? ` (${c.detail})` : ''}`;
+function subject(ctx: SdkErrorContext): VaultSubject {
+  return { vault: ctx.vault, secretName: ctx.secretName, key: ctx.key, variable: ctx.variable };
 }
 
 function accessDenied(error: unknown, ctx: SdkErrorContext): KeyVaultConfigError {
@@ -262,39 +253,29 @@ function accessDenied(error: unknown, ctx: SdkErrorContext): KeyVaultConfigError
   const clientId = caller.clientId ?? ctx.credential?.clientId;
   const identity = [clientId && `appid=${clientId}`, objectId && `oid=${objectId}`].filter(Boolean).join(';');
   const vaultName = vaultNameOf(ctx.vault, kvMessage);
-  const assignee = objectId ?? clientId ?? '<objectId or clientId>';
-  const action = /Action:\s*'([^']+)'/.exec(kvMessage)?.[1];
   const policyPermission = /does not have secrets? (\w+) permission/i.exec(kvMessage)?.[1]?.toLowerCase();
   const permission = policyPermission ?? ctx.operation;
-  const who = identity
-    ? `the identity ${identity}${credentialPhrase(ctx)}`
-    : `the identity${credentialPhrase(ctx)}`;
   const innerCode = e.details?.error?.innerError?.code;
+  const details = { ...fields(ctx), permission, identity: identity || undefined, cause: safeCause(error) };
 
   if (innerCode === 'ForbiddenByFirewall' || /Client address is not authorized/i.test(kvMessage)) {
-    return new KeyVaultConfigError(
-      KeyVaultConfigErrorCode.AccessDenied,
-      `Access denied by the firewall of vault '${vaultName}' (${ctx.vault}) while trying to ${permission} ${subjectOf(ctx)}: this client's address is not allowed. Allow it with \`az keyvault network-rule add --name ${vaultName} --ip-address <your public IP>\`, or use a private endpoint / virtual network rule for the app.`,
-      { ...fields(ctx), permission, identity: identity || undefined, cause: safeCause(error) },
-    );
+    const message = messages.firewallDenied({ subject: subject(ctx), vaultName, permission });
+    return new KeyVaultConfigError(KeyVaultConfigErrorCode.AccessDenied, message, details);
   }
-
-  const accessPolicyFix = `az keyvault set-policy --name ${vaultName} --object-id ${objectId ?? '<objectId>'} --secret-permissions get list`;
-  const rbacFix = `az role assignment create --role "Key Vault Secrets User" --assignee ${assignee} --scope $(az keyvault show --name ${vaultName} --query id -o tsv)`;
   const rbac = innerCode === 'ForbiddenByRbac' || /Caller is not authorized|Assignment:/i.test(kvMessage);
-  const fix =
-    policyPermission && !rbac
-      ? `The vault uses access policies: grant it with \`${accessPolicyFix}\` (or move the vault to Azure RBAC and run \`${rbacFix}\`).`
-      : `Grant it with \`${rbacFix}\` (role assignments take a few minutes to apply; a vault still on access policies needs \`${accessPolicyFix}\` instead).`;
-  const explicitHint =
-    permission === 'list'
-      ? ' If the identity may get but not list secrets, name them explicitly with the `secrets` option: explicit mode only gets and never lists.'
-      : '';
-  return new KeyVaultConfigError(
-    KeyVaultConfigErrorCode.AccessDenied,
-    `Access denied: ${who} lacks the secrets ${permission} permission on vault '${vaultName}' (${ctx.vault}) needed to read ${subjectOf(ctx)} — Key Vault answered ${e.statusCode ?? 403}${action ? ` for action ${action}` : ''}. ${fix}${explicitHint}`,
-    { ...fields(ctx), permission, identity: identity || undefined, cause: safeCause(error) },
-  );
+  const message = messages.accessDenied({
+    subject: subject(ctx),
+    vaultName,
+    permission,
+    identity,
+    credential: ctx.credential,
+    objectId,
+    assignee: objectId ?? clientId ?? '<objectId or clientId>',
+    status: e.statusCode ?? 403,
+    action: /Action:\s*'([^']+)'/.exec(kvMessage)?.[1],
+    accessPolicies: policyPermission !== undefined && !rbac,
+  });
+  return new KeyVaultConfigError(KeyVaultConfigErrorCode.AccessDenied, message, details);
 }
 
 function fields(ctx: SdkErrorContext): KeyVaultConfigErrorDetails {
@@ -314,90 +295,71 @@ export function mapSdkError(error: unknown, ctx: SdkErrorContext): KeyVaultConfi
   if (isKeyVaultConfigError(error)) return error;
   const e = shape(error);
   const vaultName = vaultNameOf(ctx.vault, e.message);
-  const retries = ctx.maxRetries === undefined ? '' : ` after ${ctx.maxRetries} retries`;
+  const about = subject(ctx);
+  const unreachable = (message: string): KeyVaultConfigError =>
+    new KeyVaultConfigError(KeyVaultConfigErrorCode.VaultUnreachable, message, {
+      ...fields(ctx),
+      cause: safeCause(error),
+    });
 
   if (isRestError(error) && e.statusCode !== undefined) {
-    switch (e.statusCode) {
-      case 401:
-        return new KeyVaultConfigError(
-          KeyVaultConfigErrorCode.AccessDenied,
-          `Key Vault ${ctx.vault} rejected the token${credentialPhrase(ctx)} while reading ${subjectOf(ctx)} (401 ${e.code ?? 'Unauthorized'}): the token is for another tenant or audience. Check that the identity belongs to the vault's tenant (\`az keyvault show --name ${vaultName} --query properties.tenantId\`) and set AZURE_TENANT_ID if you use a multi-tenant developer login.`,
-          { ...fields(ctx), permission: ctx.operation, cause: safeCause(error) },
-        );
-      case 403:
-        return accessDenied(error, ctx);
-      case 404:
-        if (ctx.operation === 'get') {
-          return new KeyVaultConfigError(
-            KeyVaultConfigErrorCode.SecretNotFound,
-            `${capitalize(subjectOf(ctx))} does not exist (or is deleted). Create it with \`az keyvault secret set --vault-name ${vaultName} --name ${ctx.secretName ?? '<name>'} --file <file>\`${ctx.variable ? ', or fix the reference' : ', or mark it optional'}${ctx.variable ? '' : ' (`{ name, optional: true }`)'}; a soft-deleted secret can be recovered with \`az keyvault secret recover --vault-name ${vaultName} --name ${ctx.secretName ?? '<name>'}\`.`,
-            { ...fields(ctx), cause: safeCause(error) },
-          );
-        }
-        return new KeyVaultConfigError(
-          KeyVaultConfigErrorCode.VaultUnreachable,
-          `${ctx.vault} answered 404 to the secret list: it does not look like a Key Vault. Check the URL with \`az keyvault show --name ${vaultName} --query properties.vaultUri\`.`,
-          { ...fields(ctx), cause: safeCause(error) },
-        );
-      case 429:
-        return new KeyVaultConfigError(
-          KeyVaultConfigErrorCode.Throttled,
-          `Key Vault ${ctx.vault} kept throttling (429)${retries} while reading ${subjectOf(ctx)}. Lower \`concurrency\`, raise \`maxRetries\`, use explicit mode to read fewer secrets, or spread the startups of many instances (Key Vault allows about 4000 secret reads per 10 s per vault).`,
-          { ...fields(ctx), cause: safeCause(error) },
-        );
-      default:
-        if (e.statusCode >= 500) {
-          return new KeyVaultConfigError(
-            KeyVaultConfigErrorCode.VaultUnreachable,
-            `Key Vault ${ctx.vault} failed with ${e.statusCode}${e.code ? ` ${e.code}` : ''}${retries} while reading ${subjectOf(ctx)}. The service is unavailable: retry later, check https://status.azure.com, or raise \`maxRetries\` / \`timeoutMs\`.`,
-            { ...fields(ctx), cause: safeCause(error) },
-          );
-        }
-        return new KeyVaultConfigError(
-          KeyVaultConfigErrorCode.VaultUnreachable,
-          `Key Vault ${ctx.vault} answered ${e.statusCode}${e.code ? ` ${e.code}` : ''} while reading ${subjectOf(ctx)}: ${e.message ?? 'unexpected response'}.`,
-          { ...fields(ctx), cause: safeCause(error) },
-        );
-    }
+    return mapStatus(error, e.statusCode, ctx, vaultName);
   }
-
   const code = systemCode(error);
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
-    return new KeyVaultConfigError(
-      KeyVaultConfigErrorCode.VaultUnreachable,
-      `The vault host ${ctx.vault} could not be resolved (${code}) while reading ${subjectOf(ctx)}. Check the vault URL (\`az keyvault show --name ${vaultName} --query properties.vaultUri\`), the DNS suffix of your cloud (\`vaultDnsSuffix\`), and private DNS zones if the vault has a private endpoint.`,
-      { ...fields(ctx), cause: safeCause(error) },
-    );
+    return unreachable(messages.hostNotResolved({ subject: about, vaultName, code }));
   }
-  if (code && TLS_CODE_PATTERN.test(code)) {
-    return new KeyVaultConfigError(
-      KeyVaultConfigErrorCode.VaultUnreachable,
-      `The TLS connection to ${ctx.vault} failed (${code}) while reading ${subjectOf(ctx)}. A proxy or a private CA is intercepting HTTPS: trust its CA with NODE_EXTRA_CA_CERTS=<ca.pem> or \`clientOptions.tlsOptions.ca\`; for the local emulator use its CA certificate.`,
-      { ...fields(ctx), cause: safeCause(error) },
-    );
-  }
+  if (code && TLS_CODE_PATTERN.test(code)) return unreachable(messages.tlsFailed({ subject: about, code }));
   if (code) {
-    return new KeyVaultConfigError(
-      KeyVaultConfigErrorCode.VaultUnreachable,
-      `The vault ${ctx.vault} is unreachable (${code})${retries} while reading ${subjectOf(ctx)}. Check the URL (\`az keyvault show --name ${vaultName}\`), the network path (firewall, proxy, private endpoint) and that the vault exists.`,
-      { ...fields(ctx), cause: safeCause(error) },
+    return unreachable(
+      messages.vaultUnreachable({ subject: about, vaultName, code, maxRetries: ctx.maxRetries }),
     );
   }
-  const message = e.message ?? String(error);
-  if (/challenge resource/i.test(message)) {
-    return new KeyVaultConfigError(
-      KeyVaultConfigErrorCode.VaultUnreachable,
-      `The vault at ${ctx.vault} asked for a token for another resource than its host, so the SDK refused to authenticate (challenge resource verification). Use the vault's real URL (\`az keyvault show --name ${vaultName} --query properties.vaultUri\`); only loopback hosts skip this check.`,
-      { ...fields(ctx), cause: safeCause(error) },
-    );
+  if (/challenge resource/i.test(e.message ?? String(error))) {
+    return unreachable(messages.challengeResourceMismatch({ vault: ctx.vault, vaultName }));
   }
-  return new KeyVaultConfigError(
-    KeyVaultConfigErrorCode.VaultUnreachable,
-    `Reading ${subjectOf(ctx)} failed: ${e.name ?? 'Error'}${e.code ? ` ${e.code}` : ''}. Check the vault URL and the network path (\`az keyvault show --name ${vaultName}\`).`,
-    { ...fields(ctx), cause: safeCause(error) },
-  );
+  return unreachable(messages.requestFailed({ subject: about, vaultName, errorName: e.name, code: e.code }));
 }
 
-function capitalize(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+/** The error for an HTTP status from Key Vault. */
+function mapStatus(
+  error: unknown,
+  status: number,
+  ctx: SdkErrorContext,
+  vaultName: string,
+): KeyVaultConfigError {
+  const e = shape(error);
+  const about = subject(ctx);
+  const details = { ...fields(ctx), cause: safeCause(error) };
+  const fail = (code: KeyVaultConfigErrorCode, message: string): KeyVaultConfigError =>
+    new KeyVaultConfigError(code, message, details);
+  switch (status) {
+    case 401:
+      return new KeyVaultConfigError(
+        KeyVaultConfigErrorCode.AccessDenied,
+        messages.tokenRejected({ subject: about, vaultName, credential: ctx.credential, code: e.code }),
+        { ...details, permission: ctx.operation },
+      );
+    case 403:
+      return accessDenied(error, ctx);
+    case 404:
+      return ctx.operation === 'get'
+        ? fail(KeyVaultConfigErrorCode.SecretNotFound, messages.secretNotFound({ subject: about, vaultName }))
+        : fail(
+            KeyVaultConfigErrorCode.VaultUnreachable,
+            messages.notAKeyVault({ vault: ctx.vault, vaultName }),
+          );
+    case 429:
+      return fail(
+        KeyVaultConfigErrorCode.Throttled,
+        messages.throttled({ subject: about, maxRetries: ctx.maxRetries }),
+      );
+    default:
+      return fail(
+        KeyVaultConfigErrorCode.VaultUnreachable,
+        status >= 500
+          ? messages.serviceFailed({ subject: about, status, code: e.code, maxRetries: ctx.maxRetries })
+          : messages.unexpectedStatus({ subject: about, status, code: e.code, serviceMessage: e.message }),
+      );
+  }
 }

@@ -4,6 +4,7 @@
  */
 import { JSON_CONTENT_TYPE_PATTERN, SECRET_NAME_SEGMENT_SEPARATOR } from './constants.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode, vaultNameOf } from './errors.js';
+import { invalidJsonContent, pathCollision, sameKeyCollision as sameKeyMessage } from './messages/index.js';
 
 /** Segments that would reach Object.prototype through a plain object. */
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
@@ -48,7 +49,11 @@ export function secretValueOf(
   } catch {
     throw new KeyVaultConfigError(
       KeyVaultConfigErrorCode.InvalidSecretContent,
-      `Secret '${secret.name}' in ${secret.vault} has content type application/json but its value is not valid JSON (the value is not shown). Fix the value (\`az keyvault secret set --vault-name ${vaultNameOf(secret.vault)} --name ${secret.name} --file value.json --content-type application/json\`), change its content type, or set \`parseJson: false\` to load JSON secrets as strings.`,
+      invalidJsonContent({
+        secretName: secret.name,
+        vault: secret.vault,
+        vaultName: vaultNameOf(secret.vault),
+      }),
       { secretName: secret.name, vault: secret.vault, key: secret.key },
     );
   }
@@ -66,19 +71,13 @@ export interface ConfigEntry {
   vault: string;
 }
 
-function describeEntry(entry: ConfigEntry): string {
-  return entry.vault
-    ? `secret '${entry.secretName}' (${entry.vault})`
-    : `environment variable ${entry.secretName}`;
-}
-
 /** Two entries of one vault on the same key. */
 export function sameKeyCollision(a: ConfigEntry, b: ConfigEntry): KeyVaultConfigError {
-  return new KeyVaultConfigError(
-    KeyVaultConfigErrorCode.KeyCollision,
-    `Key collision: ${describeEntry(a)} and ${describeEntry(b)} both map to key '${a.key}'. Rename one of them, or map them apart with \`keyMapper\` or explicit keys (\`secrets: { 'Other.Key': '${b.secretName}' }\`).`,
-    { key: a.key, secretName: b.secretName, vault: b.vault },
-  );
+  return new KeyVaultConfigError(KeyVaultConfigErrorCode.KeyCollision, sameKeyMessage(a, b), {
+    key: a.key,
+    secretName: b.secretName,
+    vault: b.vault,
+  });
 }
 
 /**
@@ -92,11 +91,11 @@ export function checkPathCollisions(entries: Iterable<ConfigEntry>): void {
     for (let i = 1; i < entry.path.length; i++) {
       const parent = byKey.get(entry.path.slice(0, i).join('.'));
       if (parent) {
-        throw new KeyVaultConfigError(
-          KeyVaultConfigErrorCode.KeyCollision,
-          `Key collision: ${describeEntry(parent)} sets key '${parent.key}' to a value, while ${describeEntry(entry)} needs '${parent.key}' to be an object (key '${entry.key}'). Rename one of them, or map them apart with \`keyMapper\` or explicit keys.`,
-          { key: parent.key, secretName: entry.secretName, vault: entry.vault },
-        );
+        throw new KeyVaultConfigError(KeyVaultConfigErrorCode.KeyCollision, pathCollision(parent, entry), {
+          key: parent.key,
+          secretName: entry.secretName,
+          vault: entry.vault,
+        });
       }
     }
   }

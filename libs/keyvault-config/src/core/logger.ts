@@ -4,6 +4,7 @@
 import { LOG_PREFIX } from './constants.js';
 import { formatCredentialInfo } from './credential.js';
 import type { KeyVaultConfigLogger, KeyVaultCredentialInfo } from './interfaces.js';
+import { CREDENTIAL_NOT_YET_KNOWN, loadedLine } from './messages/index.js';
 
 /** Console with a `[KeyVaultConfig]` prefix. The only place in the core that writes to the console. */
 export function createConsoleLogger(): KeyVaultConfigLogger {
@@ -17,7 +18,7 @@ export function createConsoleLogger(): KeyVaultConfigLogger {
 
 /** `ManagedIdentityCredential (App Service) as oid=… appid=… tid=…` — never a token. */
 export function describeCredential(info: KeyVaultCredentialInfo | undefined): string {
-  return info ? formatCredentialInfo(info) : 'a credential that has not issued a token yet';
+  return info ? formatCredentialInfo(info) : CREDENTIAL_NOT_YET_KNOWN;
 }
 
 /**
@@ -30,6 +31,5 @@ export function formatLoadLine(
   elapsedMs: number,
   credential: KeyVaultCredentialInfo | undefined,
 ): string {
-  const from = hosts.length > 0 ? hosts.join(', ') : 'no vault';
-  return `Loaded ${loaded} secret${loaded === 1 ? '' : 's'} from ${from} in ${Math.round(elapsedMs)} ms using ${describeCredential(credential)}`;
+  return loadedLine({ loaded, hosts, elapsedMs, credential: describeCredential(credential) });
 }

@@ -22,7 +22,7 @@ import {
   SECRET_NAME_PATTERN,
   TIMEOUT_RANGE_MS,
 } from './constants.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { parseDuration } from './duration.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type {
   ExpiryPolicy,
@@ -32,6 +32,7 @@ import type {
   KeyVaultSourceOptions,
 } from './interfaces.js';
 import { parseKeyPath } from './key-mapping.js';
+import { invalidOption, optionProblem } from './messages/index.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
 /** A vault URL after validation. */
@@ -89,14 +90,10 @@ const PRECEDENCES = ['vault', 'environment'] as const;
 const VERSION_PATTERN = /^[0-9a-zA-Z]{1,64}$/;
 const DNS_SUFFIX_PATTERN = /^[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i;
 
-function invalid(option: string, message: string): KeyVaultConfigError {
-  return new KeyVaultConfigError(
-    KeyVaultConfigErrorCode.InvalidOptions,
-    `Invalid option \`${option}\`: ${message}`,
-    {
-      key: option,
-    },
-  );
+function invalid(option: string, problem: string): KeyVaultConfigError {
+  return new KeyVaultConfigError(KeyVaultConfigErrorCode.InvalidOptions, invalidOption(option, problem), {
+    key: option,
+  });
 }
 
 /** True for 127.0.0.0/8, ::1 and `localhost` (the only hosts where http and a foreign challenge are allowed). */
@@ -113,94 +110,68 @@ export function isLoopbackHost(hostname: string): boolean {
  */
 export function parseVaultUrl(raw: unknown, option = 'vaultUrl'): ParsedVaultUrl {
   if (typeof raw !== 'string' || raw.trim() === '') {
-    throw invalid(option, 'expected a URL such as https://my-vault.vault.azure.net.');
+    throw invalid(option, optionProblem.missingVaultUrl());
   }
   let url: URL;
   try {
     url = new URL(raw.trim());
   } catch {
-    throw invalid(
-      option,
-      `'${raw.trim()}' is not a valid URL; expected https://<vault-name>.vault.azure.net (see \`az keyvault show --name <vault> --query properties.vaultUri\`).`,
-    );
+    throw invalid(option, optionProblem.notAUrl(raw.trim()));
   }
   if (url.username || url.password) {
-    throw invalid(option, 'the URL must not contain a user name or password.');
+    throw invalid(option, optionProblem.urlWithCredentials());
   }
   const loopback = isLoopbackHost(url.hostname);
   if (url.protocol === 'http:') {
     if (!loopback) {
-      throw invalid(
-        option,
-        `http:// is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost), not for ${url.host}; use https://${url.host}.`,
-      );
+      throw invalid(option, optionProblem.httpNotLoopback(url.host));
     }
   } else if (url.protocol !== 'https:') {
-    throw invalid(option, `the URL must use https:// (got ${url.protocol}//${url.host}).`);
+    throw invalid(option, optionProblem.notHttps(url.protocol, url.host));
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    throw invalid(
-      option,
-      `expected the vault's base URL without a path or query (https://${url.host}), not a secret URL.`,
-    );
+    throw invalid(option, optionProblem.urlWithPath(url.host));
   }
   return { url: `${url.protocol}//${url.host}`, host: url.host, loopback };
 }
 
 function checkInteger(option: string, value: unknown, range: { min: number; max: number }): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
-    throw invalid(option, `expected an integer from ${range.min} to ${range.max}, got ${describe(value)}.`);
+    throw invalid(option, optionProblem.notAnIntegerIn(range, value));
   }
   return value;
 }
 
 function checkBoolean(option: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalid(option, `expected true or false, got ${describe(value)}.`);
+  if (typeof value !== 'boolean') throw invalid(option, optionProblem.notABoolean(value));
   return value;
 }
 
 function checkOneOf<T extends string>(option: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw invalid(
-      option,
-      `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(value)}.`,
-    );
+    throw invalid(option, optionProblem.notOneOf(allowed, value));
   }
   return value as T;
 }
 
 function checkFunction<T>(option: string, value: unknown): T | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw invalid(option, `expected a function, got ${describe(value)}.`);
+  if (typeof value !== 'function') throw invalid(option, optionProblem.notAFunction(value));
   return value as T;
-}
-
-/** Type and short form of a value for messages — options are not secret, but keep it short anyway. */
-function describe(value: unknown): string {
-  if (typeof value === 'string')
-    return value.length > 40 ? `a ${value.length}-character string` : `'${value}'`;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) {
-    return String(value);
-  }
-  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
 }
 
 function checkSecretName(option: string, name: unknown): string {
   if (typeof name !== 'string' || !SECRET_NAME_PATTERN.test(name)) {
-    throw invalid(
-      option,
-      `${describe(name)} is not a valid secret name (1–127 characters of 0-9, a-z, A-Z and '-').`,
-    );
+    throw invalid(option, optionProblem.invalidSecretName(name));
   }
   return name;
 }
 
 function checkKey(option: string, key: unknown): string[] {
   const path = typeof key === 'string' ? parseKeyPath(key) : undefined;
-  if (!path)
-    throw invalid(option, `${describe(key)} is not a valid key (a dot path such as 'Database.Password').`);
+  if (!path) throw invalid(option, optionProblem.invalidKey(key));
   return path;
 }
 
@@ -217,15 +188,12 @@ function resolveDescriptor(
     };
   }
   if (descriptor === null || typeof descriptor !== 'object') {
-    throw invalid(
-      option,
-      `expected a secret name or { name, key?, version?, optional? }, got ${describe(descriptor)}.`,
-    );
+    throw invalid(option, optionProblem.invalidDescriptor(descriptor));
   }
   const d = descriptor as ExplicitSecret;
   const name = checkSecretName(`${option}.name`, d.name);
   if (d.version !== undefined && (typeof d.version !== 'string' || !VERSION_PATTERN.test(d.version))) {
-    throw invalid(`${option}.version`, `${describe(d.version)} is not a valid secret version.`);
+    throw invalid(`${option}.version`, optionProblem.invalidVersion(d.version));
   }
   const key = recordKey ?? d.key;
   return {
@@ -246,10 +214,7 @@ function resolveExplicit(option: string, secrets: unknown): ResolvedExplicitSecr
       resolveDescriptor(`${option}.${key}`, s, key),
     );
   }
-  throw invalid(
-    option,
-    `expected an array of names/descriptors or a { key: name } record, got ${describe(secrets)}.`,
-  );
+  throw invalid(option, optionProblem.invalidSecrets(secrets));
 }
 
 function resolveSource(
@@ -264,9 +229,7 @@ function resolveSource(
   if (rawUrl === undefined || rawUrl === '') {
     throw invalid(
       `${option}vaultUrl`,
-      fallbackToEnv
-        ? `no vault given: set the ${KEY_VAULT_URL_ENV} environment variable or the vaultUrl option (e.g. https://my-vault.vault.azure.net).`
-        : 'each entry of `vaults` needs its vaultUrl (e.g. https://my-vault.vault.azure.net).',
+      fallbackToEnv ? optionProblem.noVault(KEY_VAULT_URL_ENV) : optionProblem.vaultEntryWithoutUrl(),
     );
   }
   const parsed = parseVaultUrl(
@@ -283,18 +246,12 @@ function resolveSource(
     source.keyMapper ?? defaults.keyMapper,
   );
   if (prefix !== undefined && (typeof prefix !== 'string' || !/^[0-9a-zA-Z-]{1,126}$/.test(prefix))) {
-    throw invalid(
-      `${option}prefix`,
-      `${describe(prefix)} is not a valid secret name prefix (0-9, a-z, A-Z, '-').`,
-    );
+    throw invalid(`${option}prefix`, optionProblem.invalidPrefix(prefix));
   }
   const explicit =
     source.secrets === undefined ? undefined : resolveExplicit(`${option}secrets`, source.secrets);
   if (explicit && (prefix !== undefined || filter !== undefined)) {
-    throw invalid(
-      `${option}secrets`,
-      '`prefix` and `filter` select secrets from the list and cannot be combined with explicit `secrets`; choose keys with the record form ({ key: name }) instead.',
-    );
+    throw invalid(`${option}secrets`, optionProblem.explicitWithSelection());
   }
   return { ...parsed, explicit, prefix, filter, keyMapper };
 }
@@ -309,11 +266,10 @@ export function resolveOptions(
   hasReferences: (env: Record<string, string | undefined>) => boolean = () => false,
 ): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
-    throw invalid('options', `expected an object, got ${describe(options)}.`);
+    throw invalid('options', optionProblem.notAnObject(options));
   }
   const env = options.env ?? process.env;
-  if (env === null || typeof env !== 'object')
-    throw invalid('env', `expected an object, got ${describe(env)}.`);
+  if (env === null || typeof env !== 'object') throw invalid('env', optionProblem.notAnObject(env));
 
   const resolveReferences = checkBoolean(
     'resolveReferences',
@@ -322,20 +278,16 @@ export function resolveOptions(
   );
   let vaults: ResolvedVaultSource[];
   if (options.vaults !== undefined) {
-    if (!Array.isArray(options.vaults))
-      throw invalid('vaults', `expected an array, got ${describe(options.vaults)}.`);
+    if (!Array.isArray(options.vaults)) throw invalid('vaults', optionProblem.notAnArray(options.vaults));
     if (options.vaultUrl !== undefined) {
-      throw invalid(
-        'vaults',
-        '`vaults` and `vaultUrl` cannot both be set: put the first vault into `vaults`.',
-      );
+      throw invalid('vaults', optionProblem.vaultsWithVaultUrl());
     }
     if (options.secrets !== undefined) {
-      throw invalid('secrets', 'with `vaults`, give `secrets` per vault (vaults[i].secrets).');
+      throw invalid('secrets', optionProblem.secretsWithVaults());
     }
     vaults = options.vaults.map((source, i) => {
       if (source === null || typeof source !== 'object') {
-        throw invalid(`vaults[${i}]`, `expected { vaultUrl, … }, got ${describe(source)}.`);
+        throw invalid(`vaults[${i}]`, optionProblem.invalidVaultEntry(source));
       }
       return resolveSource(source, options, `vaults[${i}].`, env, false);
     });
@@ -347,35 +299,26 @@ export function resolveOptions(
 
   const suffix = options.vaultDnsSuffix ?? DEFAULT_VAULT_DNS_SUFFIX;
   if (typeof suffix !== 'string' || !DNS_SUFFIX_PATTERN.test(suffix.replace(/^\./, ''))) {
-    throw invalid(
-      'vaultDnsSuffix',
-      `${describe(suffix)} is not a DNS suffix such as 'vault.azure.net' or 'vault.azure.cn'.`,
-    );
+    throw invalid('vaultDnsSuffix', optionProblem.invalidDnsSuffix(suffix));
   }
   if (options.credential !== undefined && typeof options.credential?.getToken !== 'function') {
-    throw invalid('credential', 'expected a TokenCredential (an object with getToken()).');
+    throw invalid('credential', optionProblem.notACredential());
   }
   if (
     options.managedIdentityClientId !== undefined &&
     (typeof options.managedIdentityClientId !== 'string' || options.managedIdentityClientId.trim() === '')
   ) {
-    throw invalid(
-      'managedIdentityClientId',
-      'expected the client id (a GUID) of a user-assigned managed identity.',
-    );
+    throw invalid('managedIdentityClientId', optionProblem.invalidManagedIdentityClientId());
   }
   const schema = options.validationSchema;
   if (schema !== undefined && typeof schema?.['~standard']?.validate !== 'function') {
-    throw invalid(
-      'validationSchema',
-      'expected a Standard Schema (Zod 3.24+, Valibot 1, ArkType, Joi 18, …).',
-    );
+    throw invalid('validationSchema', optionProblem.notAStandardSchema());
   }
   if (
     options.clientOptions !== undefined &&
     (options.clientOptions === null || typeof options.clientOptions !== 'object')
   ) {
-    throw invalid('clientOptions', `expected SecretClientOptions, got ${describe(options.clientOptions)}.`);
+    throw invalid('clientOptions', optionProblem.invalidClientOptions(options.clientOptions));
   }
   checkLogger(options.logger);
 
@@ -416,17 +359,11 @@ function resolveRefreshInterval(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const ms = typeof value === 'number' || typeof value === 'string' ? parseDuration(value) : undefined;
   if (ms === undefined) {
-    throw invalid(
-      'refreshInterval',
-      `${describe(value)} is not a duration: give milliseconds (300000) or a string such as '30s', '5m', '1h' or '1h30m'.`,
-    );
+    throw invalid('refreshInterval', optionProblem.notADuration(value));
   }
   const { min, max } = REFRESH_INTERVAL_RANGE_MS;
   if (ms < min || ms > max) {
-    throw invalid(
-      'refreshInterval',
-      `${describe(value)} is ${ms < min ? 'shorter than 1s' : `longer than ${formatDuration(max)}`}; allowed: ${formatDuration(min)} to ${formatDuration(max)} (omit it to refresh only on demand).`,
-    );
+    throw invalid('refreshInterval', optionProblem.durationOutOfRange(value, ms, REFRESH_INTERVAL_RANGE_MS));
   }
   return ms;
 }
@@ -440,10 +377,7 @@ function resolveHealthFailureThreshold(value: unknown): number {
   ) {
     return value;
   }
-  throw invalid(
-    'healthFailureThreshold',
-    `expected a positive integer (consecutive failed refreshes before health is down), got ${describe(value)}.`,
-  );
+  throw invalid('healthFailureThreshold', optionProblem.invalidHealthFailureThreshold(value));
 }
 
 /** `maxRetries`, else `clientOptions.retryOptions.maxRetries`, else the default. */
@@ -456,9 +390,6 @@ function checkLogger(logger: unknown): asserts logger is KeyVaultConfigLogger | 
   if (logger === undefined) return;
   const l = logger as Partial<KeyVaultConfigLogger> | null;
   if (!l || typeof l.log !== 'function' || typeof l.warn !== 'function' || typeof l.error !== 'function') {
-    throw invalid(
-      'logger',
-      "expected an object with log(), warn() and error() (Nest's Logger or console fit).",
-    );
+    throw invalid('logger', optionProblem.invalidLogger());
   }
 }

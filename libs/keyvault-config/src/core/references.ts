@@ -8,6 +8,7 @@
  */
 import { DEFAULT_VAULT_DNS_SUFFIX, SECRET_NAME_PATTERN } from './constants.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
+import { malformedReference, referenceProblem as problem } from './messages/index.js';
 import { isLoopbackHost, parseVaultUrl } from './options.js';
 
 /** A parsed reference. */
@@ -46,13 +47,12 @@ export function isKeyVaultReference(value: string | undefined): boolean {
 }
 
 function malformed(what: string, variable?: string): KeyVaultConfigError {
-  const subject = variable
-    ? `Environment variable ${variable} holds a malformed Key Vault reference`
-    : 'Malformed Key Vault reference';
   return new KeyVaultConfigError(
     KeyVaultConfigErrorCode.InvalidReference,
-    `${subject}: ${what}. Expected @Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/<name>[/<version>]) or @Microsoft.KeyVault(VaultName=<vault>;SecretName=<name>[;SecretVersion=<version>]).`,
-    { key: variable },
+    malformedReference(what, variable),
+    {
+      key: variable,
+    },
   );
 }
 
@@ -67,48 +67,37 @@ export function parseKeyVaultReference(
   if (!isKeyVaultReference(value)) return undefined;
   const variable = options.variable;
   const inner = REFERENCE.exec(value)?.[1];
-  if (inner === undefined) throw malformed('the closing parenthesis is missing', variable);
+  if (inner === undefined) throw malformed(problem.unclosed, variable);
 
   const parts = new Map<string, string>();
   for (const rawPart of inner.split(';')) {
     const part = rawPart.trim();
     if (part === '') continue;
     const eq = part.indexOf('=');
-    if (eq <= 0) throw malformed('every part must be Key=Value', variable);
+    if (eq <= 0) throw malformed(problem.notKeyValue, variable);
     const rawKey = part.slice(0, eq).trim();
     const key = KNOWN_KEYS.get(rawKey.toLowerCase());
-    if (!key)
-      throw malformed(
-        `unknown key '${rawKey.slice(0, 40)}' (known: SecretUri, VaultName, SecretName, SecretVersion)`,
-        variable,
-      );
-    if (parts.has(key)) throw malformed(`${key} is given twice`, variable);
+    if (!key) throw malformed(problem.unknownKey(rawKey), variable);
+    if (parts.has(key)) throw malformed(problem.duplicateKey(key), variable);
     const partValue = part.slice(eq + 1).trim();
-    if (partValue === '') throw malformed(`${key} is empty`, variable);
+    if (partValue === '') throw malformed(problem.emptyKey(key), variable);
     parts.set(key, partValue);
   }
 
   if (parts.has('SecretUri')) {
-    if (parts.size > 1)
-      throw malformed('SecretUri cannot be combined with VaultName, SecretName or SecretVersion', variable);
+    if (parts.size > 1) throw malformed(problem.uriCombined, variable);
     return parseSecretUri(parts.get('SecretUri')!, variable);
   }
   const vaultName = parts.get('VaultName');
   const secretName = parts.get('SecretName');
   if (!vaultName || !secretName) {
-    throw malformed('give either SecretUri, or both VaultName and SecretName', variable);
+    throw malformed(problem.incomplete, variable);
   }
-  if (!VAULT_NAME_PATTERN.test(vaultName))
-    throw malformed('VaultName is not a vault name (letters, digits and -)', variable);
-  if (!SECRET_NAME_PATTERN.test(secretName)) {
-    throw malformed(
-      "SecretName is not a valid secret name (1–127 characters of 0-9, a-z, A-Z and '-')",
-      variable,
-    );
-  }
+  if (!VAULT_NAME_PATTERN.test(vaultName)) throw malformed(problem.invalidVaultName, variable);
+  if (!SECRET_NAME_PATTERN.test(secretName)) throw malformed(problem.invalidSecretName, variable);
   const version = parts.get('SecretVersion');
   if (version !== undefined && !VERSION_PATTERN.test(version))
-    throw malformed('SecretVersion is not a secret version', variable);
+    throw malformed(problem.invalidVersion, variable);
   const suffix = (options.vaultDnsSuffix ?? DEFAULT_VAULT_DNS_SUFFIX).replace(/^\./, '');
   const host = `${vaultName}.${suffix}`.toLowerCase();
   return { vaultUrl: `https://${host}`, vault: host, secretName, version, form: 'VaultName' };
@@ -119,35 +108,32 @@ function parseSecretUri(raw: string, variable: string | undefined): KeyVaultRefe
   try {
     url = new URL(raw);
   } catch {
-    throw malformed('SecretUri is not a URL', variable);
+    throw malformed(problem.uriNotAUrl, variable);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-    throw malformed('SecretUri must use https:// (http:// only for loopback hosts)', variable);
+    throw malformed(problem.uriNotHttps, variable);
   }
   if (url.search || url.hash || url.username || url.password) {
-    throw malformed('SecretUri must not have a query, fragment or credentials', variable);
+    throw malformed(problem.uriWithQuery, variable);
   }
   const segments = url.pathname
     .split('/')
     .filter((s, i, all) => !(s === '' && (i === 0 || i === all.length - 1)));
   if (segments.length < 2 || segments.length > 3 || segments[0]!.toLowerCase() !== 'secrets') {
-    throw malformed('SecretUri must look like https://<vault>/secrets/<name>[/<version>]', variable);
+    throw malformed(problem.uriNotASecret, variable);
   }
   let secretName: string;
   try {
     secretName = decodeURIComponent(segments[1]!);
   } catch {
-    throw malformed('the secret name in SecretUri is not valid', variable);
+    throw malformed(problem.uriUndecodableName, variable);
   }
   if (!SECRET_NAME_PATTERN.test(secretName)) {
-    throw malformed(
-      "the secret name in SecretUri is not valid (1–127 characters of 0-9, a-z, A-Z and '-')",
-      variable,
-    );
+    throw malformed(problem.uriInvalidName, variable);
   }
   const version = segments[2];
   if (version !== undefined && !VERSION_PATTERN.test(version))
-    throw malformed('the version in SecretUri is not valid', variable);
+    throw malformed(problem.uriInvalidVersion, variable);
   const vault = parseVaultUrl(`${url.protocol}//${url.host}`, variable ?? 'SecretUri');
   return { vaultUrl: vault.url, vault: vault.host, secretName, version, form: 'SecretUri' };
 }
@@ -166,7 +152,7 @@ export function findReferences(
     } catch (error) {
       // parseVaultUrl names the option; re-raise as a reference error naming the variable.
       if (error instanceof KeyVaultConfigError && error.code !== KeyVaultConfigErrorCode.InvalidReference) {
-        throw malformed('the vault in SecretUri is not a valid vault URL', variable);
+        throw malformed(problem.uriInvalidVault, variable);
       }
       throw error;
     }

@@ -6,13 +6,13 @@
  * contains a value of the configuration is replaced.
  */
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
+import { BARE_ISSUE, schemaThrew, validationFailed, WITHHELD_ISSUE } from './messages/index.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 
 /** Clauses some libraries add with the offending value (Valibot: `but received "x"`, Zod 3: `, received 'x'`). */
 const RECEIVED_CLAUSE = /[,;]?\s*(but\s+)?received\s*:?\s*.*$/is;
 /** Values shorter than this are too common to be recognized inside a message (e.g. "1", "on"). */
 const MIN_REDACT_LENGTH = 3;
-const WITHHELD = 'invalid value (the message is withheld because it would show the value)';
 
 /** Every string (and stringified primitive) leaf of a value, for redaction. */
 export function leafStrings(value: unknown, out: Set<string> = new Set(), depth = 0): Set<string> {
@@ -51,9 +51,9 @@ export function safeIssueMessage(message: string, value: unknown, knownValues: R
   const candidates = leafStrings(value, new Set(knownValues));
   if (typeof value === 'string' && value.length > 0) candidates.add(value);
   for (const candidate of candidates) {
-    if (candidate.length > 0 && cut.includes(candidate)) return WITHHELD;
+    if (candidate.length > 0 && cut.includes(candidate)) return WITHHELD_ISSUE;
   }
-  return cut === '' ? 'invalid value' : cut;
+  return cut === '' ? BARE_ISSUE : cut;
 }
 
 /**
@@ -72,17 +72,16 @@ export async function validateConfig(
     // A throwing schema (e.g. a refine that throws) may put a value into its message: keep only the name.
     throw new KeyVaultConfigError(
       KeyVaultConfigErrorCode.ValidationFailed,
-      `The validationSchema threw ${error instanceof Error ? error.name : 'an error'} while validating the configuration; fix the schema (its message is not shown because it may contain a value).`,
+      schemaThrew(error instanceof Error ? error.name : undefined),
     );
   }
   if (!result.issues || result.issues.length === 0) return;
-  const lines = result.issues.map(
-    (issue) => `${pathOf(issue)}: ${safeIssueMessage(issue.message, valueAt(merged, issue), secretValues)}`,
-  );
-  const keys = [...new Set(result.issues.map(pathOf))];
-  throw new KeyVaultConfigError(
-    KeyVaultConfigErrorCode.ValidationFailed,
-    `The configuration failed validationSchema (${result.issues.length} issue${result.issues.length === 1 ? '' : 's'}): ${lines.join('; ')}. Set or fix these keys in the vault or the environment (values are not shown).`,
-    { key: keys.join(', ') },
-  );
+  const issues = result.issues.map((issue) => ({
+    key: pathOf(issue),
+    issue: safeIssueMessage(issue.message, valueAt(merged, issue), secretValues),
+  }));
+  const keys = [...new Set(issues.map(({ key }) => key))];
+  throw new KeyVaultConfigError(KeyVaultConfigErrorCode.ValidationFailed, validationFailed(issues), {
+    key: keys.join(', '),
+  });
 }

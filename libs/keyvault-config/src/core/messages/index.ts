@@ -1,0 +1,10 @@
+/**
+ * Every message the library writes — errors, warnings, log lines — and the `az` commands they offer,
+ * as named functions (like terminus's messages.constant.ts). Control flow decides which message
+ * applies; these files only word it. A message takes names, hosts, codes and counts, never a value.
+ */
+export * from './az-commands.js';
+export * from './content.messages.js';
+export * from './load.messages.js';
+export * from './options.messages.js';
+export * from './vault-errors.messages.js';

@@ -1,0 +1,366 @@
+/**
+ * Wording of every message, as the user reads it. A change here is a change to the product: review the
+ * snapshot diff as you would review the README.
+ */
+import { describe, expect, it } from 'vitest';
+import * as m from './index.js';
+
+const VAULT = 'my-vault.vault.azure.net';
+const secret: m.VaultSubject = { vault: VAULT, secretName: 'Db--Password', key: 'Db.Password' };
+const reference: m.VaultSubject = { vault: VAULT, secretName: 'Db--Password', variable: 'DB_PASSWORD' };
+const list: m.VaultSubject = { vault: VAULT };
+const mi = { name: 'ManagedIdentityCredential', detail: 'App Service' };
+
+describe('az commands', () => {
+  it('spell each fix the same way everywhere', () => {
+    expect([
+      m.azNetworkRuleAdd('my-vault'),
+      m.azSetSecretPolicy('my-vault'),
+      m.azSetSecretPolicy('my-vault', 'oid-1'),
+      m.azAssignSecretsUser('my-vault', 'oid-1'),
+      m.azKeyVaultShow('my-vault'),
+      m.azKeyVaultShow('my-vault', 'properties.vaultUri'),
+      m.azSecretSet('my-vault', 'Db'),
+      m.azSecretSet('my-vault', 'Db', 'value.json', 'application/json'),
+      m.azSecretRecover('my-vault', 'Db'),
+    ]).toMatchInlineSnapshot(`
+      [
+        "az keyvault network-rule add --name my-vault --ip-address <your public IP>",
+        "az keyvault set-policy --name my-vault --object-id <objectId> --secret-permissions get list",
+        "az keyvault set-policy --name my-vault --object-id oid-1 --secret-permissions get list",
+        "az role assignment create --role "Key Vault Secrets User" --assignee oid-1 --scope $(az keyvault show --name my-vault --query id -o tsv)",
+        "az keyvault show --name my-vault",
+        "az keyvault show --name my-vault --query properties.vaultUri",
+        "az keyvault secret set --vault-name my-vault --name Db --file <file>",
+        "az keyvault secret set --vault-name my-vault --name Db --file value.json --content-type application/json",
+        "az keyvault secret recover --vault-name my-vault --name Db",
+      ]
+    `);
+  });
+});
+
+describe('vault error messages', () => {
+  it('name what was read', () => {
+    expect([m.subjectOf(secret), m.subjectOf(reference), m.subjectOf(list)]).toMatchInlineSnapshot(`
+      [
+        "secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net",
+        "environment variable DB_PASSWORD (a reference to secret 'Db--Password' in my-vault.vault.azure.net)",
+        "the secrets of my-vault.vault.azure.net",
+      ]
+    `);
+    expect([m.credentialPhrase(mi), m.credentialPhrase({ name: 'X' }), m.credentialPhrase(undefined)])
+      .toMatchInlineSnapshot(`
+      [
+        " using ManagedIdentityCredential (App Service)",
+        " using X",
+        "",
+      ]
+    `);
+  });
+
+  it('say who lacks which permission and how to grant it', () => {
+    const base = {
+      subject: secret,
+      vaultName: 'my-vault',
+      permission: 'get',
+      identity: 'appid=app-1;oid=oid-1',
+      credential: mi,
+      objectId: 'oid-1',
+      assignee: 'oid-1',
+      status: 403,
+    };
+    expect(
+      m.accessDenied({ ...base, accessPolicies: false, action: 'Microsoft.KeyVault/x' }),
+    ).toMatchInlineSnapshot(
+      `"Access denied: the identity appid=app-1;oid=oid-1 using ManagedIdentityCredential (App Service) lacks the secrets get permission on vault 'my-vault' (my-vault.vault.azure.net) needed to read secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net — Key Vault answered 403 for action Microsoft.KeyVault/x. Grant it with \`az role assignment create --role "Key Vault Secrets User" --assignee oid-1 --scope $(az keyvault show --name my-vault --query id -o tsv)\` (role assignments take a few minutes to apply; a vault still on access policies needs \`az keyvault set-policy --name my-vault --object-id oid-1 --secret-permissions get list\` instead)."`,
+    );
+    expect(m.accessDenied({ ...base, accessPolicies: true })).toMatchInlineSnapshot(
+      `"Access denied: the identity appid=app-1;oid=oid-1 using ManagedIdentityCredential (App Service) lacks the secrets get permission on vault 'my-vault' (my-vault.vault.azure.net) needed to read secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net — Key Vault answered 403. The vault uses access policies: grant it with \`az keyvault set-policy --name my-vault --object-id oid-1 --secret-permissions get list\` (or move the vault to Azure RBAC and run \`az role assignment create --role "Key Vault Secrets User" --assignee oid-1 --scope $(az keyvault show --name my-vault --query id -o tsv)\`)."`,
+    );
+    expect(
+      m.accessDenied({ ...base, subject: list, permission: 'list', identity: '', accessPolicies: false }),
+    ).toMatchInlineSnapshot(
+      `"Access denied: the identity using ManagedIdentityCredential (App Service) lacks the secrets list permission on vault 'my-vault' (my-vault.vault.azure.net) needed to read the secrets of my-vault.vault.azure.net — Key Vault answered 403. Grant it with \`az role assignment create --role "Key Vault Secrets User" --assignee oid-1 --scope $(az keyvault show --name my-vault --query id -o tsv)\` (role assignments take a few minutes to apply; a vault still on access policies needs \`az keyvault set-policy --name my-vault --object-id oid-1 --secret-permissions get list\` instead). If the identity may get but not list secrets, name them explicitly with the \`secrets\` option: explicit mode only gets and never lists."`,
+    );
+    expect(
+      m.firewallDenied({ subject: list, vaultName: 'my-vault', permission: 'list' }),
+    ).toMatchInlineSnapshot(
+      `"Access denied by the firewall of vault 'my-vault' (my-vault.vault.azure.net) while trying to list the secrets of my-vault.vault.azure.net: this client's address is not allowed. Allow it with \`az keyvault network-rule add --name my-vault --ip-address <your public IP>\`, or use a private endpoint / virtual network rule for the app."`,
+    );
+  });
+
+  it('explain each status', () => {
+    expect(m.tokenRejected({ subject: secret, vaultName: 'my-vault', credential: mi })).toMatchInlineSnapshot(
+      `"Key Vault my-vault.vault.azure.net rejected the token using ManagedIdentityCredential (App Service) while reading secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net (401 Unauthorized): the token is for another tenant or audience. Check that the identity belongs to the vault's tenant (\`az keyvault show --name my-vault --query properties.tenantId\`) and set AZURE_TENANT_ID if you use a multi-tenant developer login."`,
+    );
+    expect(m.secretNotFound({ subject: secret, vaultName: 'my-vault' })).toMatchInlineSnapshot(
+      `"Secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net does not exist (or is deleted). Create it with \`az keyvault secret set --vault-name my-vault --name Db--Password --file <file>\`, or mark it optional (\`{ name, optional: true }\`); a soft-deleted secret can be recovered with \`az keyvault secret recover --vault-name my-vault --name Db--Password\`."`,
+    );
+    expect(m.secretNotFound({ subject: reference, vaultName: 'my-vault' })).toMatchInlineSnapshot(
+      `"Environment variable DB_PASSWORD (a reference to secret 'Db--Password' in my-vault.vault.azure.net) does not exist (or is deleted). Create it with \`az keyvault secret set --vault-name my-vault --name Db--Password --file <file>\`, or fix the reference; a soft-deleted secret can be recovered with \`az keyvault secret recover --vault-name my-vault --name Db--Password\`."`,
+    );
+    expect(m.notAKeyVault({ vault: VAULT, vaultName: 'my-vault' })).toMatchInlineSnapshot(
+      `"my-vault.vault.azure.net answered 404 to the secret list: it does not look like a Key Vault. Check the URL with \`az keyvault show --name my-vault --query properties.vaultUri\`."`,
+    );
+    expect(m.throttled({ subject: list, maxRetries: 4 })).toMatchInlineSnapshot(
+      `"Key Vault my-vault.vault.azure.net kept throttling (429) after 4 retries while reading the secrets of my-vault.vault.azure.net. Lower \`concurrency\`, raise \`maxRetries\`, use explicit mode to read fewer secrets, or spread the startups of many instances (Key Vault allows about 4000 secret reads per 10 s per vault)."`,
+    );
+    expect(
+      m.serviceFailed({ subject: secret, status: 503, code: 'ServiceUnavailable', maxRetries: 4 }),
+    ).toMatchInlineSnapshot(
+      `"Key Vault my-vault.vault.azure.net failed with 503 ServiceUnavailable after 4 retries while reading secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net. The service is unavailable: retry later, check https://status.azure.com, or raise \`maxRetries\` / \`timeoutMs\`."`,
+    );
+    expect(
+      m.unexpectedStatus({ subject: secret, status: 400, code: 'BadParameter', serviceMessage: 'Bad name' }),
+    ).toMatchInlineSnapshot(
+      `"Key Vault my-vault.vault.azure.net answered 400 BadParameter while reading secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net: Bad name."`,
+    );
+    expect(m.unexpectedStatus({ subject: secret, status: 418 })).toMatchInlineSnapshot(
+      `"Key Vault my-vault.vault.azure.net answered 418 while reading secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net: unexpected response."`,
+    );
+  });
+
+  it('explain each transport failure', () => {
+    expect(
+      m.hostNotResolved({ subject: list, vaultName: 'my-vault', code: 'ENOTFOUND' }),
+    ).toMatchInlineSnapshot(
+      `"The vault host my-vault.vault.azure.net could not be resolved (ENOTFOUND) while reading the secrets of my-vault.vault.azure.net. Check the vault URL (\`az keyvault show --name my-vault --query properties.vaultUri\`), the DNS suffix of your cloud (\`vaultDnsSuffix\`), and private DNS zones if the vault has a private endpoint."`,
+    );
+    expect(m.tlsFailed({ subject: list, code: 'SELF_SIGNED_CERT_IN_CHAIN' })).toMatchInlineSnapshot(
+      `"The TLS connection to my-vault.vault.azure.net failed (SELF_SIGNED_CERT_IN_CHAIN) while reading the secrets of my-vault.vault.azure.net. A proxy or a private CA is intercepting HTTPS: trust its CA with NODE_EXTRA_CA_CERTS=<ca.pem> or \`clientOptions.tlsOptions.ca\`; for the local emulator use its CA certificate."`,
+    );
+    expect(
+      m.vaultUnreachable({ subject: secret, vaultName: 'my-vault', code: 'ECONNRESET', maxRetries: 4 }),
+    ).toMatchInlineSnapshot(
+      `"The vault my-vault.vault.azure.net is unreachable (ECONNRESET) after 4 retries while reading secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net. Check the URL (\`az keyvault show --name my-vault\`), the network path (firewall, proxy, private endpoint) and that the vault exists."`,
+    );
+    expect(m.challengeResourceMismatch({ vault: VAULT, vaultName: 'my-vault' })).toMatchInlineSnapshot(
+      `"The vault at my-vault.vault.azure.net asked for a token for another resource than its host, so the SDK refused to authenticate (challenge resource verification). Use the vault's real URL (\`az keyvault show --name my-vault --query properties.vaultUri\`); only loopback hosts skip this check."`,
+    );
+    expect(
+      m.requestFailed({ subject: secret, vaultName: 'my-vault', errorName: 'TypeError' }),
+    ).toMatchInlineSnapshot(
+      `"Reading secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net failed: TypeError. Check the vault URL and the network path (\`az keyvault show --name my-vault\`)."`,
+    );
+  });
+});
+
+describe('option messages', () => {
+  it('name the option and what it expects', () => {
+    expect(
+      m.invalidOption('concurrency', m.optionProblem.notAnIntegerIn({ min: 1, max: 256 }, 0)),
+    ).toMatchInlineSnapshot(`"Invalid option \`concurrency\`: expected an integer from 1 to 256, got 0."`);
+  });
+
+  it('show short values, and only the type or length of others', () => {
+    expect([
+      m.describeValue('vault'),
+      m.describeValue('x'.repeat(41)),
+      m.describeValue(42),
+      m.describeValue(false),
+      m.describeValue(null),
+      m.describeValue(undefined),
+      m.describeValue(['a']),
+      m.describeValue({ a: 1 }),
+      m.describeValue(() => 1),
+    ]).toMatchInlineSnapshot(`
+      [
+        "'vault'",
+        "a 41-character string",
+        "42",
+        "false",
+        "null",
+        "undefined",
+        "an array",
+        "a object",
+        "a function",
+      ]
+    `);
+  });
+
+  it('word every problem', () => {
+    const p = m.optionProblem;
+    expect([
+      p.missingVaultUrl(),
+      p.notAUrl('my-vault'),
+      p.urlWithCredentials(),
+      p.httpNotLoopback('my-vault.vault.azure.net'),
+      p.notHttps('ftp:', 'my-vault.vault.azure.net'),
+      p.urlWithPath('my-vault.vault.azure.net'),
+      p.notABoolean('yes'),
+      p.notOneOf(['vault', 'environment'], 'Vault'),
+      p.notAFunction(1),
+      p.notAnObject(1),
+      p.notAnArray({}),
+      p.invalidSecretName('a_b'),
+      p.invalidKey('a..b'),
+      p.invalidDescriptor(1),
+      p.invalidVersion('x-y'),
+      p.invalidSecrets(1),
+      p.noVault('KEY_VAULT_URL'),
+      p.vaultEntryWithoutUrl(),
+      p.invalidPrefix('a b'),
+      p.explicitWithSelection(),
+      p.vaultsWithVaultUrl(),
+      p.secretsWithVaults(),
+      p.invalidVaultEntry(1),
+      p.invalidDnsSuffix('a b'),
+      p.notACredential(),
+      p.invalidManagedIdentityClientId(),
+      p.notAStandardSchema(),
+      p.invalidClientOptions(1),
+      p.notADuration('soon'),
+      p.durationOutOfRange(500, 500, { min: 1_000, max: 2_147_483_647 }),
+      p.durationOutOfRange('30d', 2_592_000_000, { min: 1_000, max: 2_147_483_647 }),
+      p.invalidHealthFailureThreshold(0),
+      p.invalidLogger(),
+    ]).toMatchInlineSnapshot(`
+      [
+        "expected a URL such as https://my-vault.vault.azure.net.",
+        "'my-vault' is not a valid URL; expected https://<vault-name>.vault.azure.net (see \`az keyvault show --name <vault> --query properties.vaultUri\`).",
+        "the URL must not contain a user name or password.",
+        "http:// is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost), not for my-vault.vault.azure.net; use https://my-vault.vault.azure.net.",
+        "the URL must use https:// (got ftp://my-vault.vault.azure.net).",
+        "expected the vault's base URL without a path or query (https://my-vault.vault.azure.net), not a secret URL.",
+        "expected true or false, got 'yes'.",
+        "expected one of 'vault', 'environment', got 'Vault'.",
+        "expected a function, got 1.",
+        "expected an object, got 1.",
+        "expected an array, got a object.",
+        "'a_b' is not a valid secret name (1–127 characters of 0-9, a-z, A-Z and '-').",
+        "'a..b' is not a valid key (a dot path such as 'Database.Password').",
+        "expected a secret name or { name, key?, version?, optional? }, got 1.",
+        "'x-y' is not a valid secret version.",
+        "expected an array of names/descriptors or a { key: name } record, got 1.",
+        "no vault given: set the KEY_VAULT_URL environment variable or the vaultUrl option (e.g. https://my-vault.vault.azure.net).",
+        "each entry of \`vaults\` needs its vaultUrl (e.g. https://my-vault.vault.azure.net).",
+        "'a b' is not a valid secret name prefix (0-9, a-z, A-Z, '-').",
+        "\`prefix\` and \`filter\` select secrets from the list and cannot be combined with explicit \`secrets\`; choose keys with the record form ({ key: name }) instead.",
+        "\`vaults\` and \`vaultUrl\` cannot both be set: put the first vault into \`vaults\`.",
+        "with \`vaults\`, give \`secrets\` per vault (vaults[i].secrets).",
+        "expected { vaultUrl, … }, got 1.",
+        "'a b' is not a DNS suffix such as 'vault.azure.net' or 'vault.azure.cn'.",
+        "expected a TokenCredential (an object with getToken()).",
+        "expected the client id (a GUID) of a user-assigned managed identity.",
+        "expected a Standard Schema (Zod 3.24+, Valibot 1, ArkType, Joi 18, …).",
+        "expected SecretClientOptions, got 1.",
+        "'soon' is not a duration: give milliseconds (300000) or a string such as '30s', '5m', '1h' or '1h30m'.",
+        "500 is shorter than 1s; allowed: 1s to 24d20h31m24s (omit it to refresh only on demand).",
+        "'30d' is longer than 24d20h31m24s; allowed: 1s to 24d20h31m24s (omit it to refresh only on demand).",
+        "expected a positive integer (consecutive failed refreshes before health is down), got 0.",
+        "expected an object with log(), warn() and error() (Nest's Logger or console fit).",
+      ]
+    `);
+  });
+});
+
+describe('content messages', () => {
+  const listed: m.KeySource = { key: 'Db', secretName: 'Db', vault: VAULT };
+  const env: m.KeySource = { key: 'Db', secretName: 'Db', vault: '' };
+  const child: m.KeySource = { key: 'Db.Host', secretName: 'Db--Host', vault: VAULT };
+
+  it('name the secret whose JSON does not parse', () => {
+    expect(
+      m.invalidJsonContent({ secretName: 'Db', vault: VAULT, vaultName: 'my-vault' }),
+    ).toMatchInlineSnapshot(
+      `"Secret 'Db' in my-vault.vault.azure.net has content type application/json but its value is not valid JSON (the value is not shown). Fix the value (\`az keyvault secret set --vault-name my-vault --name Db --file value.json --content-type application/json\`), change its content type, or set \`parseJson: false\` to load JSON secrets as strings."`,
+    );
+  });
+
+  it('name both sides of a collision', () => {
+    expect(m.sameKeyCollision(listed, { ...listed, secretName: 'db' })).toMatchInlineSnapshot(
+      `"Key collision: secret 'Db' (my-vault.vault.azure.net) and secret 'db' (my-vault.vault.azure.net) both map to key 'Db'. Rename one of them, or map them apart with \`keyMapper\` or explicit keys (\`secrets: { 'Other.Key': 'db' }\`)."`,
+    );
+    expect(m.sameKeyCollision(env, listed)).toMatchInlineSnapshot(
+      `"Key collision: environment variable Db and secret 'Db' (my-vault.vault.azure.net) both map to key 'Db'. Rename one of them, or map them apart with \`keyMapper\` or explicit keys (\`secrets: { 'Other.Key': 'Db' }\`)."`,
+    );
+    expect(m.pathCollision(listed, child)).toMatchInlineSnapshot(
+      `"Key collision: secret 'Db' (my-vault.vault.azure.net) sets key 'Db' to a value, while secret 'Db--Host' (my-vault.vault.azure.net) needs 'Db' to be an object (key 'Db.Host'). Rename one of them, or map them apart with \`keyMapper\` or explicit keys."`,
+    );
+  });
+
+  it('name the variable of a malformed reference and what is wrong', () => {
+    expect(m.malformedReference(m.referenceProblem.unclosed, 'DB_PASSWORD')).toMatchInlineSnapshot(
+      `"Environment variable DB_PASSWORD holds a malformed Key Vault reference: the closing parenthesis is missing. Expected @Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/<name>[/<version>]) or @Microsoft.KeyVault(VaultName=<vault>;SecretName=<name>[;SecretVersion=<version>])."`,
+    );
+    expect(m.malformedReference(m.referenceProblem.notKeyValue)).toMatchInlineSnapshot(
+      `"Malformed Key Vault reference: every part must be Key=Value. Expected @Microsoft.KeyVault(SecretUri=https://<vault>.vault.azure.net/secrets/<name>[/<version>]) or @Microsoft.KeyVault(VaultName=<vault>;SecretName=<name>[;SecretVersion=<version>])."`,
+    );
+    const p = m.referenceProblem;
+    expect([
+      p.unknownKey('Secret'),
+      p.unknownKey('x'.repeat(50)),
+      p.duplicateKey('VaultName'),
+      p.emptyKey('SecretName'),
+      p.uriCombined,
+      p.incomplete,
+      p.invalidVaultName,
+      p.invalidSecretName,
+      p.invalidVersion,
+      p.uriNotAUrl,
+      p.uriNotHttps,
+      p.uriWithQuery,
+      p.uriNotASecret,
+      p.uriUndecodableName,
+      p.uriInvalidName,
+      p.uriInvalidVersion,
+      p.uriInvalidVault,
+    ]).toMatchInlineSnapshot(`
+      [
+        "unknown key 'Secret' (known: SecretUri, VaultName, SecretName, SecretVersion)",
+        "unknown key 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx' (known: SecretUri, VaultName, SecretName, SecretVersion)",
+        "VaultName is given twice",
+        "SecretName is empty",
+        "SecretUri cannot be combined with VaultName, SecretName or SecretVersion",
+        "give either SecretUri, or both VaultName and SecretName",
+        "VaultName is not a vault name (letters, digits and -)",
+        "SecretName is not a valid secret name (1–127 characters of 0-9, a-z, A-Z and '-')",
+        "SecretVersion is not a secret version",
+        "SecretUri is not a URL",
+        "SecretUri must use https:// (http:// only for loopback hosts)",
+        "SecretUri must not have a query, fragment or credentials",
+        "SecretUri must look like https://<vault>/secrets/<name>[/<version>]",
+        "the secret name in SecretUri is not valid",
+        "the secret name in SecretUri is not valid (1–127 characters of 0-9, a-z, A-Z and '-')",
+        "the version in SecretUri is not valid",
+        "the vault in SecretUri is not a valid vault URL",
+      ]
+    `);
+  });
+
+  it('list schema issues by key', () => {
+    expect(m.validationFailed([{ key: 'Db.Port', issue: 'Expected number' }])).toMatchInlineSnapshot(
+      `"The configuration failed validationSchema (1 issue): Db.Port: Expected number. Set or fix these keys in the vault or the environment (values are not shown)."`,
+    );
+    expect(
+      m.validationFailed([
+        { key: 'Db.Port', issue: 'Expected number' },
+        { key: '(root)', issue: m.WITHHELD_ISSUE },
+      ]),
+    ).toMatchInlineSnapshot(
+      `"The configuration failed validationSchema (2 issues): Db.Port: Expected number; (root): invalid value (the message is withheld because it would show the value). Set or fix these keys in the vault or the environment (values are not shown)."`,
+    );
+    expect([m.schemaThrew('TypeError'), m.schemaThrew(undefined), m.BARE_ISSUE]).toMatchInlineSnapshot(`
+      [
+        "The validationSchema threw TypeError while validating the configuration; fix the schema (its message is not shown because it may contain a value).",
+        "The validationSchema threw an error while validating the configuration; fix the schema (its message is not shown because it may contain a value).",
+        "invalid value",
+      ]
+    `);
+  });
+});
+
+describe('load messages', () => {
+  it('say how many secrets came from where, using which credential', () => {
+    expect(
+      m.loadedLine({ loaded: 1, hosts: [VAULT], elapsedMs: 12.4, credential: 'AzureCliCredential as oid=x' }),
+    ).toMatchInlineSnapshot(
+      `"Loaded 1 secret from my-vault.vault.azure.net in 12 ms using AzureCliCredential as oid=x"`,
+    );
+    expect(
+      m.loadedLine({ loaded: 3, hosts: [], elapsedMs: 0.6, credential: m.CREDENTIAL_NOT_YET_KNOWN }),
+    ).toMatchInlineSnapshot(
+      `"Loaded 3 secrets from no vault in 1 ms using a credential that has not issued a token yet"`,
+    );
+  });
+});

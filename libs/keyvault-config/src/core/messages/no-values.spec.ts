@@ -1,0 +1,161 @@
+/**
+ * No message can carry a secret value. Messages take names, hosts, codes and counts; where a parameter
+ * could hold user data at run time (an entry object that also has `value`, an option's value, a
+ * subject built from a context that carries more than names), a canary is fed in and must not come out.
+ * Every exported message must have a case here, so a new message cannot skip the check. (Plain
+ * string constants — referenceProblem's words, WITHHELD_ISSUE — take no parameter at all.)
+ */
+import { describe, expect, it } from 'vitest';
+import { CANARY, secretValue } from '../../../../../test/support/load-harness.js';
+import * as m from './index.js';
+
+/** A value as long as a real generated secret (a 32-byte key in base64 is 44 characters). */
+const LONG = secretValue('x'.repeat(30));
+/** Names and hosts that travel with a value: the value must stay behind. */
+const withValue = <T extends object>(named: T): T => ({ ...named, value: secretValue('v') }) as T;
+const subject = withValue<m.VaultSubject>({ vault: 'v.vault.azure.net', secretName: 'Db', key: 'Db' });
+const credential = withValue({ name: 'ManagedIdentityCredential', detail: 'IMDS' });
+const entry = withValue<m.KeySource>({ key: 'Db', secretName: 'Db', vault: 'v.vault.azure.net' });
+const range = { min: 1, max: 2 };
+/** Option values that hold a secret: too long to show, or not a string. */
+const optionValues: unknown[] = [LONG, { password: secretValue('o') }, [secretValue('a')], 12];
+
+type Case = () => string;
+const functions: Record<string, Case[]> = {
+  azNetworkRuleAdd: [() => m.azNetworkRuleAdd('v')],
+  azSetSecretPolicy: [() => m.azSetSecretPolicy('v', 'oid')],
+  azAssignSecretsUser: [() => m.azAssignSecretsUser('v', 'oid')],
+  azKeyVaultShow: [() => m.azKeyVaultShow('v', 'id')],
+  azSecretSet: [() => m.azSecretSet('v', 'Db')],
+  azSecretRecover: [() => m.azSecretRecover('v', 'Db')],
+  subjectOf: [() => m.subjectOf(subject), () => m.subjectOf(withValue({ ...subject, variable: 'DB' }))],
+  credentialPhrase: [() => m.credentialPhrase(credential)],
+  firewallDenied: [() => m.firewallDenied({ subject, vaultName: 'v', permission: 'get' })],
+  accessDenied: [
+    () =>
+      m.accessDenied(
+        withValue({
+          subject,
+          vaultName: 'v',
+          permission: 'list',
+          identity: 'oid=1',
+          credential,
+          assignee: '1',
+          status: 403,
+          accessPolicies: false,
+        }),
+      ),
+  ],
+  tokenRejected: [() => m.tokenRejected({ subject, vaultName: 'v', credential, code: 'Unauthorized' })],
+  secretNotFound: [() => m.secretNotFound({ subject, vaultName: 'v' })],
+  notAKeyVault: [() => m.notAKeyVault(withValue({ vault: 'v', vaultName: 'v' }))],
+  throttled: [() => m.throttled({ subject, maxRetries: 4 })],
+  serviceFailed: [() => m.serviceFailed({ subject, status: 503, maxRetries: 4 })],
+  // Key Vault's own error text is shown as it came (its error bodies hold names and reasons, not
+  // values); the library adds nothing that could be a value.
+  unexpectedStatus: [() => m.unexpectedStatus({ subject, status: 400, serviceMessage: 'Bad name' })],
+  hostNotResolved: [() => m.hostNotResolved({ subject, vaultName: 'v', code: 'ENOTFOUND' })],
+  tlsFailed: [() => m.tlsFailed({ subject, code: 'CERT_HAS_EXPIRED' })],
+  vaultUnreachable: [() => m.vaultUnreachable({ subject, vaultName: 'v', code: 'ECONNRESET' })],
+  challengeResourceMismatch: [() => m.challengeResourceMismatch(withValue({ vault: 'v', vaultName: 'v' }))],
+  requestFailed: [() => m.requestFailed({ subject, vaultName: 'v', errorName: 'Error' })],
+  describeValue: optionValues.map((value) => () => m.describeValue(value)),
+  invalidOption: [() => m.invalidOption('concurrency', m.optionProblem.notABoolean(LONG))],
+  invalidJsonContent: [
+    () => m.invalidJsonContent(withValue({ secretName: 'Db', vault: 'v.vault.azure.net', vaultName: 'v' })),
+  ],
+  sameKeyCollision: [() => m.sameKeyCollision(entry, entry)],
+  pathCollision: [() => m.pathCollision(entry, withValue({ ...entry, key: 'Db.Host' }))],
+  malformedReference: [() => m.malformedReference(m.referenceProblem.notKeyValue, 'DB')],
+  schemaThrew: [() => m.schemaThrew('TypeError')],
+  validationFailed: [() => m.validationFailed([withValue({ key: 'Db', issue: m.WITHHELD_ISSUE })])],
+  loadedLine: [() => m.loadedLine(withValue({ loaded: 1, hosts: ['v'], elapsedMs: 1, credential: 'X' }))],
+};
+
+/** Problems that take an option's value: each is fed every secret-bearing form of one. */
+const valueProblems = [
+  'notAnIntegerIn',
+  'notABoolean',
+  'notOneOf',
+  'notAFunction',
+  'notAnObject',
+  'notAnArray',
+  'invalidSecretName',
+  'invalidKey',
+  'invalidDescriptor',
+  'invalidVersion',
+  'invalidSecrets',
+  'invalidPrefix',
+  'invalidVaultEntry',
+  'invalidDnsSuffix',
+  'invalidClientOptions',
+  'notADuration',
+  'durationOutOfRange',
+  'invalidHealthFailureThreshold',
+] as const;
+/** Problems whose parameters are hosts, URLs or names (shown by design), or that take none. */
+const namedProblems: Record<string, Case> = {
+  missingVaultUrl: () => m.optionProblem.missingVaultUrl(),
+  notAUrl: () => m.optionProblem.notAUrl('my-vault'),
+  urlWithCredentials: () => m.optionProblem.urlWithCredentials(),
+  httpNotLoopback: () => m.optionProblem.httpNotLoopback('v.vault.azure.net'),
+  notHttps: () => m.optionProblem.notHttps('ftp:', 'v.vault.azure.net'),
+  urlWithPath: () => m.optionProblem.urlWithPath('v.vault.azure.net'),
+  noVault: () => m.optionProblem.noVault('KEY_VAULT_URL'),
+  vaultEntryWithoutUrl: () => m.optionProblem.vaultEntryWithoutUrl(),
+  explicitWithSelection: () => m.optionProblem.explicitWithSelection(),
+  vaultsWithVaultUrl: () => m.optionProblem.vaultsWithVaultUrl(),
+  secretsWithVaults: () => m.optionProblem.secretsWithVaults(),
+  notACredential: () => m.optionProblem.notACredential(),
+  invalidManagedIdentityClientId: () => m.optionProblem.invalidManagedIdentityClientId(),
+  notAStandardSchema: () => m.optionProblem.notAStandardSchema(),
+  invalidLogger: () => m.optionProblem.invalidLogger(),
+};
+
+function problemCases(name: (typeof valueProblems)[number], value: unknown): string {
+  const p = m.optionProblem;
+  switch (name) {
+    case 'notAnIntegerIn':
+      return p.notAnIntegerIn(range, value);
+    case 'notOneOf':
+      return p.notOneOf(['a', 'b'], value);
+    case 'durationOutOfRange':
+      return p.durationOutOfRange(value, 5, range);
+    default:
+      return p[name](value);
+  }
+}
+
+describe('messages never contain a value', () => {
+  it('covers every exported message function', () => {
+    const exported = Object.entries(m)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k);
+    expect(exported.sort()).toEqual(Object.keys(functions).sort());
+    const problems = Object.keys(m.optionProblem).sort();
+    expect(problems).toEqual([...valueProblems, ...Object.keys(namedProblems)].sort());
+  });
+
+  it.each(Object.entries(functions))('%s', (_name, cases) => {
+    for (const build of cases) {
+      const message = build();
+      expect(message.length).toBeGreaterThan(0);
+      expect(message).not.toContain(CANARY);
+    }
+  });
+
+  it.each(valueProblems)('optionProblem.%s shows the type or length of a secret-bearing value', (name) => {
+    const messages = optionValues.map((value) => problemCases(name, value));
+    expect(messages.filter((message) => message.includes(CANARY))).toEqual([]);
+  });
+
+  it.each(Object.entries(namedProblems))('optionProblem.%s', (_name, build) => {
+    expect(build()).not.toContain(CANARY);
+  });
+
+  it('referenceProblem.unknownKey shows at most 40 characters of the text before `=`', () => {
+    const key = `Secret${LONG}`;
+    expect(m.referenceProblem.unknownKey(key)).toContain(`'${key.slice(0, 40)}'`);
+    expect(m.referenceProblem.unknownKey(key)).not.toContain(LONG);
+  });
+});
