@@ -13,6 +13,7 @@ export interface KeyVaultConfigLogger {
   log(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /** Optional: repeated refresh failures and warnings go here instead of `warn` when it exists. */
   debug?(message: string): void;
 }
 
@@ -20,11 +21,20 @@ export interface KeyVaultConfigLogger {
 export interface ExplicitSecret {
   /** Secret name in the vault. */
   name: string;
-  /** Configuration key (dot path); default: the mapped secret name. */
+  /**
+   * Configuration key (dot path).
+   * @default the secret name mapped as in list mode (`keyMapper`, else `--` → `.` and `-` → `_`)
+   */
   key?: string | undefined;
-  /** Pin a version (default: latest). */
+  /**
+   * Pin a version (the id Key Vault shows, 1–64 letters and digits).
+   * @default the latest version
+   */
   version?: string | undefined;
-  /** A missing optional secret is reported as skipped instead of failing the load. */
+  /**
+   * A missing optional secret is reported as skipped instead of failing the load.
+   * @default false
+   */
   optional?: boolean | undefined;
 }
 
@@ -38,59 +48,154 @@ export type ExplicitSecrets =
 
 /** Options that can differ per vault (see `vaults`). */
 export interface KeyVaultSourceOptions {
-  /** The vault, e.g. `https://my-vault.vault.azure.net`. Default: `KEY_VAULT_URL` from the environment. */
+  /**
+   * The vault's base URL, e.g. `https://my-vault.vault.azure.net` (https; http only for loopback hosts).
+   * Inside `vaults` every entry needs its own; there is no fallback to the environment.
+   * @default `KEY_VAULT_URL` from `env`
+   */
   vaultUrl?: string | undefined;
-  /** Explicit mode (see {@link ExplicitSecrets}). When set, nothing is listed. */
+  /**
+   * Explicit mode (see {@link ExplicitSecrets}). When set, nothing is listed; cannot be combined with
+   * `prefix` or `filter`.
+   * @default undefined — list mode: every enabled secret of the vault
+   */
   secrets?: ExplicitSecrets | undefined;
-  /** Load only secrets whose name starts with this; it is stripped before mapping. */
+  /**
+   * Load only secrets whose name starts with this (any case); it is stripped before mapping. List
+   * mode only.
+   * @default undefined — no prefix
+   */
   prefix?: string | undefined;
-  /** Load only secrets this returns true for (properties only — values are never fetched for the rest). */
+  /**
+   * Load only secrets this returns true for. It sees properties only (name, tags, content type, dates):
+   * values are never fetched for the rest. List mode only.
+   * @default undefined — every secret
+   */
   filter?: ((properties: SecretProperties) => boolean) | undefined;
-  /** Secret name → config key (dot path). Return `undefined` to skip the secret. */
+  /**
+   * Secret name (after `prefix` is stripped) → config key (dot path). Return `undefined` to skip it.
+   * @default `--` nests and `-` becomes `_`: `Database--Connection-String` → `Database.Connection_String`
+   */
   keyMapper?: (secretName: string) => string | undefined;
 }
 
 /** Options of {@link loadKeyVaultSecrets} (and of the Nest module, which adds its own). */
 export interface KeyVaultConfigOptions extends KeyVaultSourceOptions {
-  /** Several vaults, loaded in order; a later vault wins on the same key. Replaces `vaultUrl`. */
+  /**
+   * Several vaults, loaded in order; a later vault wins on the same key. Replaces `vaultUrl` (setting
+   * both is an error); the top-level `prefix`, `filter` and `keyMapper` are each vault's defaults.
+   * @default undefined — the one vault of `vaultUrl`
+   */
   vaults?: KeyVaultSourceOptions[] | undefined;
-  /** Any TokenCredential. Default: DefaultAzureCredential's chain (see the README). */
+  /**
+   * Any TokenCredential, used for every vault and reference.
+   * @default DefaultAzureCredential (environment service principal, workload identity, managed identity,
+   * then developer tools), one per process for the same client id and credential environment
+   */
   credential?: TokenCredential | undefined;
-  /** Client id of a user-assigned managed identity (default: `AZURE_CLIENT_ID`, else system-assigned). */
+  /**
+   * Client id of a user-assigned managed identity, for the default credential. Ignored with `credential`.
+   * @default `AZURE_CLIENT_ID` (from `env`, else `process.env`); unset: the system-assigned identity
+   */
   managedIdentityClientId?: string | undefined;
-  /** Parse `application/json` secrets into objects under their key (default true). */
+  /**
+   * Parse secrets whose content type is `application/json` into objects under their key; invalid JSON
+   * fails the load with INVALID_SECRET_CONTENT.
+   * @default true
+   */
   parseJson?: boolean | undefined;
-  /** Expired / not-yet-valid secrets: load, warn (load and log; default) or skip. */
+  /**
+   * Secrets whose `expiresOn` has passed or whose `notBefore` is in the future: `'load'` them, load
+   * and `'warn'` in the log and the report, or `'skip'` them.
+   * @default 'warn'
+   */
   expiredSecrets?: ExpiryPolicy | undefined;
-  /** Who wins when a vault key equals an environment variable: 'vault' (default) or 'environment'. */
+  /**
+   * Who wins when a vault key equals an environment variable (`Db.Password` also matches
+   * `Db__Password`): `'vault'` or `'environment'`.
+   * @default 'vault'
+   */
   precedence?: 'vault' | 'environment' | undefined;
-  /** Resolve `@Microsoft.KeyVault(...)` references in the environment (default true). */
+  /**
+   * Resolve `@Microsoft.KeyVault(...)` references in `env`: the referenced secret's value is loaded
+   * under the variable's name. With references in `env` and no vault option, the load is
+   * references-only.
+   * @default true
+   */
   resolveReferences?: boolean | undefined;
-  /** DNS suffix for `VaultName=` references (default `vault.azure.net`; e.g. `vault.azure.cn`). */
+  /**
+   * DNS suffix for `VaultName=` references (e.g. `vault.azure.cn`, `vault.usgovcloudapi.net`).
+   * @default 'vault.azure.net'
+   */
   vaultDnsSuffix?: string | undefined;
-  /** Secret fetches in flight at once (default 32). */
+  /**
+   * Secret fetches in flight at once, shared by every vault and reference of a load (1–256).
+   * @default 32
+   */
   concurrency?: number | undefined;
-  /** Bound on the whole load in milliseconds (default 60 000). */
+  /**
+   * Bound on the whole load in milliseconds, token acquisition included (1–3 600 000); past it the
+   * load fails with TIMEOUT.
+   * @default 60000
+   */
   timeoutMs?: number | undefined;
-  /** Retries of transient failures (5xx, resets, 429 with or without Retry-After; default 4). */
+  /**
+   * Retries of each request on transient failures — 5xx, connection resets, 429 with or without
+   * Retry-After (0–10). It replaces `clientOptions.retryOptions.maxRetries` in the clients the library
+   * builds.
+   * @default `clientOptions.retryOptions.maxRetries` when set, else 4
+   */
   maxRetries?: number | undefined;
-  /** Continue without vault values (and log a warning) when the load fails (default false). */
+  /**
+   * Continue without vault values when the load fails: the load resolves with an empty `config` and
+   * the failure in `report.error` (code and message) after one warning, instead of rejecting.
+   * @default false
+   */
   optional?: boolean | undefined;
-  /** Passed through to every SecretClient (tlsOptions, retryOptions, …). */
+  /**
+   * Passed to every SecretClient (tlsOptions, proxyOptions, retryOptions, additionalPolicies, …). The
+   * library adds to it: `retryOptions.maxRetries` set to `maxRetries`; two per-call policies after
+   * yours (a retry of 429 without Retry-After, which the SDK does not retry, and one that keeps Key
+   * Vault's error body for messages); and, for loopback vault hosts only,
+   * `disableChallengeResourceVerification` (plus `allowInsecureConnection` for `http://`). Clients are
+   * cached per vault, credential and this object's identity: pass the same object to share them.
+   * @default undefined — the SDK's defaults plus the additions above
+   */
   clientOptions?: SecretClientOptions | undefined;
-  /** Standard Schema (Zod, Valibot, Joi 18, …) applied to the merged configuration. */
+  /**
+   * Standard Schema (Zod 3.24+, Valibot 1, ArkType, Joi 18, …) that the merged configuration
+   * (the environment's variables, references resolved, under the loaded keys) must pass; a failure is
+   * VALIDATION_FAILED naming keys and issues, never values. It is a check only: the schema's output
+   * (defaults, coercions, transforms, stripped keys) is not used — the configuration stays as loaded.
+   * @default undefined — no validation
+   */
   validationSchema?: StandardSchemaV1 | undefined;
-  /** Where the core logs (default: console with a `[KeyVaultConfig]` prefix). */
+  /**
+   * Where the core logs (one info line per load, warnings for skipped or expired secrets). Never
+   * receives a value.
+   * @default console with a `[KeyVaultConfig]` prefix (the Nest module passes Nest's Logger)
+   */
   logger?: KeyVaultConfigLogger | undefined;
-  /** Environment to read `KEY_VAULT_URL` and references from (default `process.env`). */
+  /**
+   * Environment to read `KEY_VAULT_URL`, references and precedence from. It does not reach the
+   * credential: the Azure SDK reads its variables (AZURE_TENANT_ID, AZURE_CLIENT_SECRET,
+   * AZURE_FEDERATED_TOKEN_FILE, IDENTITY_ENDPOINT, AZURE_TOKEN_CREDENTIALS, …) from `process.env`
+   * only; of them, only `AZURE_CLIENT_ID` here is used, as the default of `managedIdentityClientId`.
+   * @default `process.env` (the Nest module: `process.env` over the `.env` files)
+   */
   env?: Record<string, string | undefined> | undefined;
   /**
    * Re-read the vault on this interval and apply what changed (secret rotation without restart):
-   * milliseconds, or a duration string such as `'30s'`, `'5m'`, `'1h'`, `'1h30m'`; at least 1 s.
-   * Default: off (a refresh then runs only when asked for).
+   * milliseconds, or a duration string such as `'30s'`, `'5m'`, `'1h'`, `'1h30m'`; at least 1 s, at
+   * most about 24.8 days.
+   * @default undefined — off (a refresh then runs only when asked for)
    */
   refreshInterval?: number | string | undefined;
-  /** Consecutive failed refresh cycles at which health turns `down`; `degraded` before (default 3). */
+  /**
+   * Consecutive failed refresh cycles at which health turns `down` (`degraded` before); `Infinity`
+   * never turns it down.
+   * @default 3
+   */
   healthFailureThreshold?: number | undefined;
 }
 
