@@ -1,4 +1,4 @@
-// Fault injection (scripted statuses with Key Vault bodies, resets, hangs, latency), the token-bucket
+// Fault injection (scripted statuses with Key Vault bodies, resets, hangs, latency), the per-vault
 // throttle and the admin API on the identity port, observed through the SDK and raw requests.
 import { RestError } from '@azure/core-rest-pipeline';
 import { startEmulator, type Emulator } from 'keyvault-emulator';
@@ -29,7 +29,10 @@ describe('scripted faults on vault routes', () => {
     expect(response.status).toBe(429);
     expect(response.headers['retry-after']).toBe('7');
     expect(response.json.error.code).toBe('Throttled');
-    expect(response.json.error.message).toMatch(/^Operations per second limit exceeded/);
+    // Key Vault's own wording (docs/emulator.md cites a captured answer).
+    expect(response.json.error.message).toBe(
+      'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached',
+    );
     expect(lastLog('secrets.get')).toMatchObject({ status: 429, fault: 'status' });
     // `times: 1` → the next request is normal.
     expect((await client().getSecret('fault-target')).value).toBe('fault-value-123');
@@ -109,15 +112,39 @@ describe('scripted faults on vault routes', () => {
 });
 
 describe('throttle', () => {
-  it('allows N transactions per 10 s per vault, then answers 429 with Retry-After', async () => {
+  it('throttles like Key Vault by default: N per vault per 10 s, then 429 Throttled without Retry-After', async () => {
     emulator.faults.setThrottle(3);
+    const c = client();
+    for (let i = 0; i < 3; i++) expect((await c.getSecret('fault-target')).value).toBe('fault-value-123');
+    const response = await raw(emulator, {
+      path: '/secrets/fault-target?api-version=7.5',
+      token: emulator.issueToken(),
+    });
+    expect(response.status).toBe(429);
+    expect(response.headers['retry-after']).toBeUndefined();
+    expect(response.json).toEqual({
+      error: {
+        code: 'Throttled',
+        message:
+          'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached',
+      },
+    });
+    expect(lastLog('secrets.get')).toMatchObject({ status: 429, fault: 'throttle' });
+    // The limit is per vault: another vault's window is untouched.
+    const second = await emulator.addVault('throttle-second', { seed: [{ name: 'other', value: 'x' }] });
+    const other = secretClient(emulator, signedBy(emulator), { vaultUrl: second.url });
+    expect((await other.getSecret('other')).value).toBe('x');
+  });
+
+  it('allows N transactions per 10 s per vault, then answers 429 with Retry-After when asked', async () => {
+    emulator.faults.setThrottle(3, { retryAfter: true });
     const c = client();
     for (let i = 0; i < 3; i++) expect((await c.getSecret('fault-target')).value).toBe('fault-value-123');
     const error = (await c.getSecret('fault-target').catch((e: unknown) => e)) as RestError;
     expect(error).toMatchObject({ statusCode: 429, code: 'Throttled' });
     expect(Number(error.response?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(lastLog('secrets.get')).toMatchObject({ status: 429, fault: 'throttle' });
-    emulator.faults.setThrottle(undefined);
+    emulator.faults.setThrottle(undefined, { retryAfter: false });
     expect((await c.getSecret('fault-target')).value).toBe('fault-value-123');
   });
 });
@@ -177,6 +204,17 @@ describe('admin API', () => {
     await expect(c.getSecret('fault-target')).rejects.toMatchObject({ statusCode: 429 });
     expect((await admin('POST', 'throttle', { perTenSeconds: null })).status).toBe(204);
     expect((await c.getSecret('fault-target')).value).toBe('fault-value-123');
+  });
+
+  it('switches Retry-After on for the throttle and checks its input', async () => {
+    expect((await admin('POST', 'throttle', { perTenSeconds: 1, retryAfter: true })).status).toBe(204);
+    const c = client();
+    await c.getSecret('fault-target');
+    const error = (await c.getSecret('fault-target').catch((e: unknown) => e)) as RestError;
+    expect(error).toMatchObject({ statusCode: 429, code: 'Throttled' });
+    expect(Number(error.response?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await admin('POST', 'throttle', { perTenSeconds: 1, retryAfter: 'yes' })).status).toBe(400);
+    expect((await admin('POST', 'throttle', { perTenSeconds: null, retryAfter: false })).status).toBe(204);
   });
 
   it('rotates, updates and deletes secrets without returning values', async () => {

@@ -60,6 +60,25 @@ describe('parseArguments', () => {
     expect(command.kind === 'run' && command.options.systemAssignedRole).toBe('Key Vault Secrets User');
   });
 
+  it('takes --throttle-retry-after as a switch (Key Vault sends no Retry-After, so it is off by default)', () => {
+    expect(parseArguments(['--throttle', '250'])).toEqual({
+      kind: 'run',
+      options: { throttle: 250 },
+      faults: [],
+    });
+    expect(parseArguments(['--throttle', '250', '--throttle-retry-after', '--port', '0'])).toEqual({
+      kind: 'run',
+      options: { throttle: 250, throttleRetryAfter: true, port: 0 },
+      faults: [],
+    });
+    expect(() => parseArguments(['--throttle-retry-after=yes'])).toThrow(
+      '--throttle-retry-after takes no value',
+    );
+    expect(() => parseArguments(['--throttle-retry-after', '--throttle-retry-after'])).toThrow(
+      '--throttle-retry-after given more than once',
+    );
+  });
+
   it('answers help wherever it appears', () => {
     expect(parseArguments(['--port', '1', '--help'])).toEqual({ kind: 'help' });
     expect(parseArguments(['-h'])).toEqual({ kind: 'help' });

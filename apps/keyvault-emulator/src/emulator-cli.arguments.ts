@@ -57,15 +57,30 @@ const VALUE_FLAGS: Readonly<Record<string, FlagHandler>> = {
   '--fail-identity': (command, value) => (command.failIdentity = parseFailIdentity(value)),
 };
 
+/** Flags without a value (`--flag` alone), and what each sets. */
+const SWITCHES: Readonly<Record<string, (command: RunCommand) => void>> = {
+  '--throttle-retry-after': ({ options }) => (options.throttleRetryAfter = true),
+};
+
 /** Flags that may be repeated; every other one may be given once. */
 const REPEATABLE = new Set(['--fault']);
 
-/** Splits `--flag value` / `--flag=value` at argv[i]; returns the flag, its value and the next index. */
-function readFlag(argv: readonly string[], i: number): { flag: string; value: string; next: number } {
+/**
+ * Splits `--flag value` / `--flag=value` (or a bare switch) at argv[i]; returns the flag, its value
+ * (undefined for a switch) and the next index.
+ */
+function readFlag(
+  argv: readonly string[],
+  i: number,
+): { flag: string; value: string | undefined; next: number } {
   const arg = argv[i];
   if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
   const eq = arg.indexOf('=');
   const flag = eq === -1 ? arg : arg.slice(0, eq);
+  if (Object.hasOwn(SWITCHES, flag)) {
+    if (eq !== -1) throw new UsageError(`${flag} takes no value (write just ${flag})`);
+    return { flag, value: undefined, next: i + 1 };
+  }
   if (!Object.hasOwn(VALUE_FLAGS, flag)) throw new UsageError(`unknown option ${flag}`);
   if (eq !== -1) return { flag, value: arg.slice(eq + 1), next: i + 1 };
   const next = argv[i + 1];
@@ -91,8 +106,9 @@ export function parseArguments(argv: readonly string[]): CliCommand {
       if (seen.has(flag)) throw new UsageError(`${flag} given more than once`);
       seen.add(flag);
     }
-    if (value.trim() === '') throw new UsageError(`${flag} needs a non-empty value`);
-    VALUE_FLAGS[flag](command, value);
+    if (value === undefined) SWITCHES[flag](command);
+    else if (value.trim() === '') throw new UsageError(`${flag} needs a non-empty value`);
+    else VALUE_FLAGS[flag](command, value);
   }
   return command;
 }

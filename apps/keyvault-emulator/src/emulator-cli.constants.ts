@@ -30,7 +30,9 @@ Options:
                          "Key Vault Secrets User", "Key Vault Reader", "none", or officer|user|reader|none
   --token-lifetime S     Lifetime of issued tokens in seconds (default 3600)
   --latency MS           Fixed latency added to every vault request
-  --throttle N           Throttle vault requests to N transactions per 10 seconds (429 + Retry-After)
+  --throttle N           Throttle like Key Vault: at most N transactions per vault in any 10 seconds,
+                         then 429 Throttled without Retry-After (rejected requests do not count)
+  --throttle-retry-after Send Retry-After with the throttle's 429s (Key Vault does not)
   --fault SPEC           Add a scripted fault (repeatable). SPEC is comma-separated key=value:
                            route=R[|R…]  vault=NAME  status=CODE  retry-after=S  times=N
                            latency=MS  jitter=MS  reset  hang

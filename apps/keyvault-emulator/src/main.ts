@@ -47,7 +47,12 @@ function banner(emulator: Emulator, options: EmulatorOptions, seed: SeedFile, co
   }
   lines.push(`  token lifetime: ${options.tokenLifetimeSeconds ?? 3600} s; tenant ${emulator.tenantId}`);
   if (options.latencyMs) lines.push(`  latency: ${options.latencyMs} ms per vault request`);
-  if (options.throttle) lines.push(`  throttle: ${options.throttle} vault transactions per 10 s`);
+  if (options.throttle) {
+    const retryAfter = options.throttleRetryAfter ? 'with' : 'without';
+    lines.push(
+      `  throttle: ${options.throttle} transactions per vault per 10 s, 429 ${retryAfter} Retry-After`,
+    );
+  }
   if (options.dataFile) lines.push(`  data file: ${options.dataFile}`);
   for (const fault of command.faults) lines.push(`  fault: ${JSON.stringify(fault)}`);
   if (command.failIdentity) {

@@ -116,7 +116,13 @@ const throttle = postOnly((ctx, raw) => {
   if (value !== null && value !== undefined && typeof value !== 'number') {
     throw badRequest("'perTenSeconds' must be a number or null.");
   }
-  ctx.faults.setThrottle(value ?? undefined);
+  if (raw.retryAfter !== undefined && typeof raw.retryAfter !== 'boolean') {
+    throw badRequest("'retryAfter' must be a boolean.");
+  }
+  ctx.faults.setThrottle(
+    value ?? undefined,
+    raw.retryAfter === undefined ? {} : { retryAfter: raw.retryAfter },
+  );
 });
 
 const roles = postOnly((ctx, raw) => {

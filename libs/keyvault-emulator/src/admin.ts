@@ -51,7 +51,7 @@ function sendError(res: ServerResponse, error: unknown): void {
  * - DELETE /_emulator/faults                           → 204 (all faults and identity failures)
  * - DELETE /_emulator/faults/{id}                      → 204 | 404
  * - POST   /_emulator/identity-failures {count, mode}  → 204
- * - POST   /_emulator/throttle     {perTenSeconds|null}→ 204
+ * - POST   /_emulator/throttle {perTenSeconds|null, retryAfter?} → 204 (retryAfter: send Retry-After)
  * - POST   /_emulator/vaults/{vault}/secrets SeedSecret→ 201 { name, version }
  * - PATCH  /_emulator/vaults/{vault}/secrets/{name}    → 204 (enabled, expires, notBefore, contentType, tags)
  * - DELETE /_emulator/vaults/{vault}/secrets/{name}[?purge=true] → 204 (soft delete, or purge)

@@ -108,8 +108,17 @@ export interface EmulatorOptions {
   tenantId?: string;
   /** Fixed latency for every vault request (like `--latency`). */
   latencyMs?: number;
-  /** Token-bucket throttle: vault transactions per 10 s (like `--throttle`; off when omitted). */
+  /**
+   * Throttle like Key Vault: at most N vault transactions per vault in any 10-second window, then 429
+   * `Throttled` (like `--throttle`). Rejected requests do not count. Off when omitted.
+   */
   throttle?: number;
+  /**
+   * Send `Retry-After` with the throttle's 429s (like `--throttle-retry-after`). Key Vault itself sends
+   * none, so clients must back off on their own.
+   * @default false
+   */
+  throttleRetryAfter?: boolean;
   /** Directory for the CA certificate PEM (default: a new temp directory). */
   certDir?: string;
 }
@@ -152,8 +161,12 @@ export interface EmulatorFaults {
   clear(): void;
   /** The next `count` identity-endpoint requests fail with 500 (or never answer with 'hang'). */
   failIdentity(count: number, mode?: 500 | 'hang'): void;
-  /** Changes the throttle (vault transactions per 10 s); undefined turns it off. */
-  setThrottle(perTenSeconds: number | undefined): void;
+  /**
+   * Changes the throttle (vault transactions per 10-second window; undefined turns it off) and starts
+   * every vault's window afresh. `retryAfter` sends Retry-After with its 429s; omitted keeps the
+   * current choice (`throttleRetryAfter`, off by default).
+   */
+  setThrottle(perTenSeconds: number | undefined, settings?: { retryAfter?: boolean }): void;
 }
 
 /** A running emulator. */

@@ -95,7 +95,11 @@ export class LocalEmulator implements Emulator {
       systemAssignedRole: options.systemAssignedRole ?? this.seed.systemAssignedRole,
       identities: [...(this.seed.identities ?? []), ...(options.identities ?? [])],
     });
-    this.faults = new EmulatorFaultInjector({ latencyMs: options.latencyMs, throttle: options.throttle });
+    this.faults = new EmulatorFaultInjector({
+      latencyMs: options.latencyMs,
+      throttle: options.throttle,
+      throttleRetryAfter: options.throttleRetryAfter,
+    });
     this.certDir = options.certDir ?? mkdtempSync(join(tmpdir(), 'keyvault-emulator-'));
   }
 

@@ -85,30 +85,51 @@ describe('identity failures', () => {
   });
 });
 
-describe('token bucket throttle', () => {
-  it('allows N per 10 s, refills continuously and reports Retry-After', () => {
+describe('throttle (per vault, 10-second window)', () => {
+  it('allows N per vault in any 10 s window and never counts a rejected request', () => {
     let now = 0;
-    const faults = new EmulatorFaultInjector({ throttle: 5, now: () => now });
-    for (let i = 0; i < 5; i++) expect(faults.takeThrottle('v')).toBeUndefined();
-    // Empty: one token comes back every 2 s (5 per 10 s).
-    expect(faults.takeThrottle('v')).toEqual({ retryAfterSeconds: 2 });
-    now += 1000;
-    expect(faults.takeThrottle('v')).toEqual({ retryAfterSeconds: 1 });
-    now += 1000;
+    const faults = new EmulatorFaultInjector({ throttle: 3, now: () => now });
     expect(faults.takeThrottle('v')).toBeUndefined();
-    expect(faults.takeThrottle('v')).toBeDefined();
-    // Buckets are per vault.
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    now = 5_000;
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    // Full: rejected (with no Retry-After, as Key Vault), however often the client hammers.
+    for (let i = 0; i < 100; i++) expect(faults.takeThrottle('v')).toEqual({});
+    // Windows are per vault (case-insensitive names).
     expect(faults.takeThrottle('other')).toBeUndefined();
-    // Refill never exceeds the capacity.
-    now += 60_000;
-    for (let i = 0; i < 5; i++) expect(faults.takeThrottle('v')).toBeUndefined();
-    expect(faults.takeThrottle('v')).toBeDefined();
+    now = 9_999;
+    expect(faults.takeThrottle('V')).toEqual({});
+    // The two requests of t=0 leave the window; the 100 rejections never entered it.
+    now = 10_000;
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    expect(faults.takeThrottle('v')).toEqual({});
+    now = 15_000;
+    expect(faults.takeThrottle('v')).toBeUndefined();
+  });
+
+  it('sends Retry-After only when asked: the seconds until the oldest request leaves the window', () => {
+    let now = 0;
+    const faults = new EmulatorFaultInjector({ throttle: 2, throttleRetryAfter: true, now: () => now });
+    expect(faults.throttleRetryAfter).toBe(true);
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    now = 4_000;
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    expect(faults.takeThrottle('v')).toEqual({ retryAfterSeconds: 6 });
+    now = 9_500;
+    expect(faults.takeThrottle('v')).toEqual({ retryAfterSeconds: 1 });
+    // setThrottle without settings keeps the choice; with settings changes it.
+    faults.setThrottle(1);
+    expect(faults.throttleRetryAfter).toBe(true);
+    faults.setThrottle(1, { retryAfter: false });
+    expect(faults.takeThrottle('v')).toBeUndefined();
+    expect(faults.takeThrottle('v')).toEqual({});
   });
 
   it('can be changed and turned off', () => {
     const faults = new EmulatorFaultInjector({ now: () => 0 });
     expect(faults.takeThrottle('v')).toBeUndefined();
-    faults.setThrottle(1);
+    faults.setThrottle(1, { retryAfter: true });
     expect(faults.throttle).toBe(1);
     expect(faults.takeThrottle('v')).toBeUndefined();
     expect(faults.takeThrottle('v')).toEqual({ retryAfterSeconds: 10 });

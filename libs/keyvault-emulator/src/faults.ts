@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EmulatorFaults, FaultSpec } from './emulator.interfaces.js';
 import { FaultSpecError, validateFaultSpec } from './fault-spec.js';
 import { isIdentityRoute, type EmulatorRoute } from './routes.js';
-import { VaultThrottle } from './throttle.js';
+import { VaultThrottle, type ThrottleRejection, type ThrottleSettings } from './throttle.js';
 
 /**
  * What to do with one request, as decided by {@link EmulatorFaultInjector.match}. The server applies
@@ -31,8 +31,10 @@ interface ActiveFault {
 export interface FaultInjectorOptions {
   /** Fixed latency added to every vault request. */
   latencyMs?: number;
-  /** Vault transactions per 10 s (token bucket); undefined = off. */
+  /** Vault transactions per 10-second window; undefined = off. */
   throttle?: number;
+  /** Send Retry-After with the throttle's 429s (Key Vault does not). @default false */
+  throttleRetryAfter?: boolean;
   /** Clock in ms (tests). */
   now?: () => number;
   /** Random source in [0, 1) (tests). */
@@ -40,7 +42,7 @@ export interface FaultInjectorOptions {
 }
 
 /**
- * Scripted faults, identity failures, global latency and the token-bucket throttle.
+ * Scripted faults, identity failures, global latency and the per-vault throttle.
  *
  * Contract with the servers:
  * - vault servers call `match(route, vault)` for every request, then `takeThrottle(vault)` for
@@ -55,7 +57,7 @@ export class EmulatorFaultInjector implements EmulatorFaults {
   latencyMs: number;
   private faults: ActiveFault[] = [];
   private identityFailures: Array<500 | 'hang'> = [];
-  private readonly throttleBucket: VaultThrottle;
+  private readonly throttleWindow: VaultThrottle;
   private readonly now: () => number;
   private readonly random: () => number;
 
@@ -63,7 +65,11 @@ export class EmulatorFaultInjector implements EmulatorFaults {
     this.latencyMs = options.latencyMs ?? 0;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.throttleBucket = new VaultThrottle(options.throttle, this.now);
+    this.throttleWindow = new VaultThrottle(
+      options.throttle,
+      { retryAfter: options.throttleRetryAfter },
+      this.now,
+    );
   }
 
   add(fault: FaultSpec): string {
@@ -113,13 +119,18 @@ export class EmulatorFaultInjector implements EmulatorFaults {
     return this.identityFailures.length;
   }
 
-  setThrottle(perTenSeconds: number | undefined): void {
-    this.throttleBucket.set(perTenSeconds);
+  setThrottle(perTenSeconds: number | undefined, settings?: ThrottleSettings): void {
+    this.throttleWindow.set(perTenSeconds, settings);
+  }
+
+  /** Whether the throttle's 429s carry Retry-After. */
+  get throttleRetryAfter(): boolean {
+    return this.throttleWindow.sendsRetryAfter;
   }
 
   /** Current throttle (transactions per 10 s), undefined when off. */
   get throttle(): number | undefined {
-    return this.throttleBucket.limit;
+    return this.throttleWindow.limit;
   }
 
   /**
@@ -154,11 +165,11 @@ export class EmulatorFaultInjector implements EmulatorFaults {
   }
 
   /**
-   * Takes one transaction from the vault's token bucket (capacity N, refilled continuously at N per
-   * 10 s). Undefined when allowed; otherwise the seconds until a transaction is available again.
+   * Counts one transaction against the vault's 10-second window. Undefined when allowed; otherwise a
+   * rejection, with the seconds until the window has room when Retry-After is switched on.
    */
-  takeThrottle(vault: string): { retryAfterSeconds: number } | undefined {
-    return this.throttleBucket.take(vault);
+  takeThrottle(vault: string): ThrottleRejection | undefined {
+    return this.throttleWindow.take(vault);
   }
 
   private matches(

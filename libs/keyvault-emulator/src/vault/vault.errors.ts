@@ -179,12 +179,19 @@ export function forbidden(details: ForbiddenDetails): KeyVaultError {
   return new KeyVaultError(403, 'Forbidden', message, 'ForbiddenByRbac');
 }
 
-/** 429 as Key Vault throttles: code Throttled, optional Retry-After. */
+/**
+ * Key Vault's 429 body, as the service answers a vault over its request limit (docs/emulator.md cites
+ * a captured answer): code `Throttled`, no Retry-After header unless the emulator is asked for one.
+ */
+export const THROTTLED_MESSAGE =
+  'Request was not processed because too many requests were received. Reason: VaultRequestTypeLimitReached';
+
+/** 429 as Key Vault throttles: code Throttled, Retry-After only when given. */
 export function throttled(retryAfterSeconds?: number): KeyVaultError {
   return new KeyVaultError(
     429,
     'Throttled',
-    'Operations per second limit exceeded. Request was not processed because too many requests were received. Retry after the interval in the Retry-After header, with exponential back-off.',
+    THROTTLED_MESSAGE,
     undefined,
     retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
   );
