@@ -1,0 +1,230 @@
+/**
+ * "No credential worked" as one readable KeyVaultConfigError CREDENTIAL_UNAVAILABLE: every credential
+ * tried, one line each in the chain's order, and what to do.
+ *
+ * Everything here comes from public data: AggregateAuthenticationError.errors (the SDK's errors of the
+ * credentials that were unavailable, in order), each message's wording (which credential wrote it), and
+ * for DefaultAzureCredential the list of credentials its chain holds (credential-chain.ts) — which is how
+ * the credentials the SDK skipped *without* an error (it replaces one it could not build by a placeholder
+ * that returns no token, e.g. WorkloadIdentityCredential without AZURE_CLIENT_ID) still get their line.
+ */
+import { SECRETS_USER_ROLE } from './constants.js';
+import { credentialDetail } from './credential-attribution.js';
+import {
+  errorMessage,
+  errorName,
+  redactTokens,
+  shortReason,
+  credentialNameFromMessage,
+} from './credential-reason.js';
+import { isKeyVaultConfigError, KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
+
+/** One credential of a chain and what happened when it was asked for a token. */
+export interface CredentialAttempt {
+  /** Class name, e.g. `AzureCliCredential`. */
+  name: string;
+  /** e.g. `App Service` for a managed identity. */
+  detail?: string;
+  /** `unavailable`: not usable here (the chain moved on); `failed`: tried and rejected; `skipped`: not built. */
+  outcome: 'success' | 'unavailable' | 'failed' | 'skipped';
+  /** Why, trimmed to one line. */
+  reason?: string;
+}
+
+/** What the failure message needs to know besides the attempts. */
+export interface CredentialFailureContext {
+  /** `DefaultAzureCredential`, or the class name of the custom credential. */
+  chain: string;
+  /** The user-assigned identity's client id, when one is configured. */
+  managedIdentityClientId?: string;
+  /** Where that client id came from. */
+  clientIdFrom?: 'managedIdentityClientId' | 'AZURE_CLIENT_ID';
+  /** AZURE_TOKEN_CREDENTIALS, when set. */
+  tokenCredentials?: string;
+  /** The chain's credentials in order, with what each needs (DefaultAzureCredential only). */
+  credentials?: ReadonlyArray<{ name: string; needs?: string }>;
+}
+
+/** Error names (not classes: several copies of @azure/identity may be loaded) that mean "no token". */
+const CREDENTIAL_ERROR_NAMES = new Set([
+  'CredentialUnavailableError',
+  'AggregateAuthenticationError',
+  'AuthenticationError',
+  'AuthenticationRequiredError',
+]);
+
+function attemptOf(error: unknown, name: string, detail?: string): CredentialAttempt {
+  const attempt: CredentialAttempt = {
+    name,
+    outcome: errorName(error) === 'CredentialUnavailableError' ? 'unavailable' : 'failed',
+    reason: shortReason(errorMessage(error), name),
+  };
+  return detail ? { ...attempt, detail } : attempt;
+}
+
+/** The errors an SDK error stands for: AggregateAuthenticationError's list, else the error itself. */
+function errorsOf(error: unknown): unknown[] {
+  const errors = (error as { errors?: unknown } | null)?.errors;
+  return errorName(error) === 'AggregateAuthenticationError' && Array.isArray(errors) ? errors : [error];
+}
+
+/** Attempts reconstructed from an SDK error alone (custom credentials, or an error of unknown origin). */
+export function attemptsFromError(error: unknown, fallbackName = 'Credential'): CredentialAttempt[] {
+  return errorsOf(error).map((e) => attemptOf(e, credentialNameFromMessage(errorMessage(e)) ?? fallbackName));
+}
+
+/**
+ * AggregateAuthenticationError.errors lined up with the chain's credentials: each error goes to the
+ * credential its message names (the next one in order when it names none); a credential passed over has
+ * no error because the SDK skipped it, and is listed as skipped with what it needs. An error naming a
+ * credential the list does not hold (a newer SDK) keeps its own line — never dropped.
+ */
+export function attemptsAlongChain(
+  errors: readonly unknown[],
+  credentials: ReadonlyArray<{ name: string; needs?: string }>,
+  env: Readonly<Record<string, string | undefined>>,
+  managedIdentityClientId?: string,
+): CredentialAttempt[] {
+  const attempts: CredentialAttempt[] = [];
+  let next = 0;
+  const skipTo = (index: number): void => {
+    for (; next < index; next++) {
+      const { name, needs } = credentials[next];
+      attempts.push({
+        name,
+        outcome: 'skipped',
+        reason: needs ?? 'DefaultAzureCredential could not set it up here',
+      });
+    }
+  };
+  for (const error of errors) {
+    const named = credentialNameFromMessage(errorMessage(error));
+    const index = named
+      ? credentials.findIndex((c, i) => i >= next && c.name === named)
+      : next < credentials.length
+        ? next
+        : -1;
+    if (index === -1) {
+      attempts.push(attemptOf(error, named ?? 'Credential'));
+      continue;
+    }
+    skipTo(index);
+    const name = credentials[index].name;
+    attempts.push(attemptOf(error, name, credentialDetail(name, env, managedIdentityClientId)));
+    next = index + 1;
+  }
+  skipTo(credentials.length);
+  return attempts;
+}
+
+function attemptLine(attempt: CredentialAttempt): string {
+  const label = `${attempt.name}${attempt.detail ? ` (${attempt.detail})` : ''}`;
+  const reason = attempt.reason ?? 'no reason given';
+  switch (attempt.outcome) {
+    case 'skipped':
+      return `${label}: skipped — ${reason}`;
+    case 'failed':
+      return `${label}: failed — ${reason}`;
+    case 'success':
+      return `${label}: got a token`;
+    default:
+      return `${label}: ${reason}`;
+  }
+}
+
+/**
+ * The CREDENTIAL_UNAVAILABLE message: every credential tried (one line each, in order) and what to do.
+ * Contains identifiers and SDK reasons only — never a token (JWT-shaped text is redacted).
+ */
+export function buildCredentialFailureMessage(
+  attempts: readonly CredentialAttempt[],
+  context: CredentialFailureContext,
+): string {
+  const tried = attempts.filter((a) => a.outcome !== 'success');
+  const header =
+    context.chain === 'DefaultAzureCredential'
+      ? `No credential could get a token for Azure Key Vault. DefaultAzureCredential tried${
+          context.tokenCredentials ? ` (AZURE_TOKEN_CREDENTIALS=${context.tokenCredentials})` : ''
+        }:`
+      : `The credential passed as \`credential\` (${context.chain}) could not get a token for Azure Key Vault:`;
+  const lines = (tried.length > 0 ? tried : [{ name: context.chain, outcome: 'failed' as const }]).map(
+    (a) => `  - ${redactTokens(attemptLine(a))}`,
+  );
+
+  const custom = context.chain !== 'DefaultAzureCredential';
+  const clientIdNote = context.managedIdentityClientId
+    ? `now ${context.managedIdentityClientId}, from ${context.clientIdFrom ?? 'managedIdentityClientId'}`
+    : 'now unset, so the system-assigned identity is used';
+  const fixes = [
+    ...(custom
+      ? [
+          `  - Check how ${context.chain} (the \`credential\` option) is configured: tenant, client id, secret or certificate, and that it can run here.`,
+        ]
+      : []),
+    `  - Locally: sign in with \`az login\` (then \`az account set --subscription <subscription id>\` if the vault is in another subscription than your default one; \`az login --tenant <tenant id>\` for another tenant). No Azure CLI? Install it from https://aka.ms/azure-cli. AZURE_TOKEN_CREDENTIALS=dev makes DefaultAzureCredential use only developer tools.`,
+    `  - On App Service / Functions: turn on the managed identity with \`az webapp identity assign --name <app> --resource-group <rg>\` (prints its principalId), then grant it the secrets with \`az role assignment create --role "${SECRETS_USER_ROLE}" --assignee <principalId> --scope <vault resource id>\` (the id: \`az keyvault show --name <vault> --query id -o tsv\`).`,
+    `  - On AKS with workload identity: create the federated credential (\`az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:<namespace>:<service account>\`), annotate the service account with azure.workload.identity/client-id=<client id> and label the pod azure.workload.identity/use=true, so AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are injected.`,
+    custom
+      ? `  - A user-assigned identity: pass that identity's client id (\`new ManagedIdentityCredential({ clientId })\`), and attach the identity to this resource (e.g. \`az webapp identity assign --name <app> --resource-group <rg> --identities <identity resource id>\`).`
+      : `  - A user-assigned identity: managedIdentityClientId (or AZURE_CLIENT_ID) must be that identity's client id (${clientIdNote}), and the identity must be attached to this resource (e.g. \`az webapp identity assign --name <app> --resource-group <rg> --identities <identity resource id>\`).`,
+  ];
+  return [header, ...lines, 'To fix:', ...fixes].join('\n');
+}
+
+/** A copy of a credential error safe to keep as `cause`: name and redacted message, no nested objects. */
+export function safeCredentialCause(error: unknown): Error {
+  const copy = new Error(redactTokens(errorMessage(error)));
+  copy.name = errorName(error) ?? 'Error';
+  return copy;
+}
+
+/**
+ * Per thrown error: the context of the credential that threw it. Keyed by the error object itself, so
+ * it holds nothing between loads: the SDK error travels through SecretClient's pipeline to the loader,
+ * which asks {@link toCredentialError} with nothing but the error; a WeakMap lets it go with the error.
+ */
+const failureContexts = new WeakMap<object, CredentialFailureContext>();
+
+/** Notes which credential (chain, client id, credential list) an error came from, for {@link toCredentialError}. */
+export function rememberFailureContext(error: unknown, context: CredentialFailureContext): void {
+  if (error !== null && typeof error === 'object' && !failureContexts.has(error)) {
+    failureContexts.set(error, context);
+  }
+}
+
+function attemptsFor(error: unknown, context: CredentialFailureContext): CredentialAttempt[] {
+  if (context.credentials && errorName(error) === 'AggregateAuthenticationError') {
+    return attemptsAlongChain(
+      errorsOf(error),
+      context.credentials,
+      process.env,
+      context.managedIdentityClientId,
+    );
+  }
+  return attemptsFromError(error, context.chain === 'DefaultAzureCredential' ? 'Credential' : context.chain);
+}
+
+/**
+ * Maps a credential failure — CredentialUnavailableError, AggregateAuthenticationError, AuthenticationError
+ * (also found in an error's `cause` chain) — to one KeyVaultConfigError CREDENTIAL_UNAVAILABLE listing every
+ * credential tried and what to do. Returns `undefined` when the error is not a credential error.
+ */
+export function toCredentialError(error: unknown): KeyVaultConfigError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current !== null && typeof current === 'object' && depth < 6; depth++) {
+    if (isKeyVaultConfigError(current)) {
+      return current.code === KeyVaultConfigErrorCode.CredentialUnavailable ? current : undefined;
+    }
+    const name = errorName(current);
+    if (name !== undefined && CREDENTIAL_ERROR_NAMES.has(name)) {
+      const context = failureContexts.get(current) ?? { chain: 'DefaultAzureCredential' };
+      return new KeyVaultConfigError(
+        KeyVaultConfigErrorCode.CredentialUnavailable,
+        buildCredentialFailureMessage(attemptsFor(current, context), context),
+        { credential: context.chain, cause: safeCredentialCause(current) },
+      );
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
