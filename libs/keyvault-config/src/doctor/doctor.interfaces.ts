@@ -133,7 +133,9 @@ export interface DoctorReport {
   problems: DoctorProblem[];
   /** Warnings that do not stop the start (expired secrets loaded anyway, …). */
   warnings: string[];
-  /** The startup load as the library runs it: challenge → token → list pages → gets. */
+  /** The startup load itself (`loadKeyVaultSecrets` with these options): its outcome and duration. */
+  startup: { ok: boolean; ms: number; loaded?: number; code?: KeyVaultConfigErrorCode } | null;
+  /** The startup load on the wire: challenge → token → list pages → gets. */
   timeline: KeyVaultTimelineEntry[];
   elapsedMs: number;
 }

@@ -135,7 +135,7 @@ export function timelineLines(entries: readonly KeyVaultTimelineEntry[], maxGets
   const fold = gets.length > maxGets;
   const lines = entries
     .filter((e) => !fold || e.step !== 'get')
-    .map((e) => ({ at: e.startMs, text: `  +${e.startMs} ms  ${timelineLabel(e)}  ${e.durationMs} ms` }));
+    .map((e) => ({ at: e.startMs, text: `    +${e.startMs} ms  ${timelineLabel(e)}  ${e.durationMs} ms` }));
   if (fold) {
     const first = Math.min(...gets.map((g) => g.startMs));
     const last = Math.max(...gets.map((g) => g.startMs + g.durationMs));
@@ -143,7 +143,7 @@ export function timelineLines(entries: readonly KeyVaultTimelineEntry[], maxGets
     const statuses = [...new Set(gets.map((g) => g.status ?? g.error))].join('/');
     lines.push({
       at: first,
-      text: `  +${first} ms  ${gets.length} gets → ${statuses}, ${durations[0]}–${durations[durations.length - 1]} ms each (median ${durations[Math.floor(durations.length / 2)]} ms), all done at +${last} ms`,
+      text: `    +${first} ms  ${gets.length} gets → ${statuses}, ${durations[0]}–${durations[durations.length - 1]} ms each (median ${durations[Math.floor(durations.length / 2)]} ms), all done at +${last} ms`,
     });
   }
   return lines.sort((a, b) => a.at - b.at).map((l) => l.text);

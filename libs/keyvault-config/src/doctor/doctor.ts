@@ -7,6 +7,7 @@
  */
 import { getVaultClient } from '../core/client.js';
 import { resolveCredential, type ResolvedCredential } from '../core/credential.js';
+import type { KeyVaultConfigErrorCode } from '../core/errors.js';
 import type { ResolvedVaultSource } from '../core/options.js';
 import type { DoctorConfig } from './doctor.config.js';
 import { DEFAULT_KEY_VAULT_SCOPE } from './doctor.constants.js';
@@ -214,6 +215,16 @@ export async function runDoctor(config: DoctorConfig): Promise<DoctorReport> {
     validation,
     problems,
     warnings: [...new Set(warnings)],
+    startup: load
+      ? {
+          ok: Boolean(load.result) && !swallowed,
+          ms: load.ms,
+          ...(load.result ? { loaded: load.result.report.loaded } : {}),
+          ...(load.error || swallowed
+            ? { code: (load.error?.code ?? swallowed?.code) as KeyVaultConfigErrorCode }
+            : {}),
+        }
+      : null,
     timeline: load?.recorder.entries ?? [],
     elapsedMs: since(started),
   };
