@@ -156,13 +156,17 @@ export function renderText(report: DoctorReport): string {
   const refs = referenceLines(report);
   if (refs.length) lines.push('', ...refs);
   lines.push('', validationLine(report));
-  if (report.timeline.length) {
-    const end = Math.max(...report.timeline.map((e) => e.startMs + e.durationMs));
+  if (report.startup) {
+    const run = report.startup;
     lines.push(
       '',
-      `Timeline of the startup load (${end} ms on the wire):`,
-      ...timelineLines(report.timeline),
+      run.ok
+        ? `${Mark.ok} Startup load: ${run.loaded ?? 0} key${run.loaded === 1 ? '' : 's'} in ${run.ms} ms`
+        : `${Mark.fail} Startup load: failed with ${run.code ?? 'an error'} after ${run.ms} ms`,
     );
+    if (report.timeline.length) {
+      lines.push('  Timeline (ms since the load began):', ...timelineLines(report.timeline));
+    }
   }
   if (report.warnings.length)
     lines.push('', 'Warnings:', ...report.warnings.map((w) => `  ${Mark.warn} ${w}`));

@@ -20,7 +20,7 @@ import { runStartupLoad, type LoadStep } from './doctor.steps/load.step.js';
 import { probePermissions } from './doctor.steps/permissions.step.js';
 import { checkReferences } from './doctor.steps/references.step.js';
 import { compareToken } from './doctor.steps/token-match.js';
-import { probeVault } from './doctor.steps/vault.step.js';
+import { probeProblem, probeVault } from './doctor.steps/vault.step.js';
 
 const SILENT = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -125,6 +125,12 @@ export async function runDoctor(config: DoctorConfig): Promise<DoctorReport> {
       keys: [],
       problems: [],
     });
+    // The root cause comes first in "To fix": the load's error (a timeout, say) follows from it.
+    const unreachable = probeProblem(vault.host, probe);
+    if (unreachable) {
+      addProblem(vaults[vaults.length - 1]!.problems, unreachable);
+      addProblem(problems, unreachable);
+    }
   }
 
   const load = resolved ? await runStartupLoad(config.options) : undefined;

@@ -9,9 +9,10 @@ import { connect, rootCertificates, type DetailedPeerCertificate, type TLSSocket
 import { X509Certificate } from 'node:crypto';
 import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
+import { KeyVaultConfigErrorCode, vaultNameOf } from '../../core/errors.js';
 import type { ParsedVaultUrl } from '../../core/options.js';
 import { CHALLENGE_PROBE_API_VERSION } from '../doctor.constants.js';
-import type { DoctorVault } from '../doctor.interfaces.js';
+import type { DoctorProblem, DoctorVault } from '../doctor.interfaces.js';
 import { bounded, timed } from '../doctor.timing.js';
 
 type Probe = Pick<DoctorVault, 'dns' | 'tls' | 'challenge' | 'reachable'>;
@@ -166,7 +167,7 @@ async function probeChallenge(
   vault: ParsedVaultUrl,
   clientOptions: SecretClientOptions | undefined,
   timeoutMs: number,
-): Promise<NonNullable<Probe['challenge']>> {
+): Promise<NonNullable<Probe['challenge']> & { answered: boolean }> {
   const tlsSettings = (clientOptions as { tlsOptions?: Record<string, unknown> } | undefined)?.tlsOptions;
   const result = await timed(() =>
     bounded(timeoutMs, (abortSignal) =>
@@ -182,20 +183,31 @@ async function probeChallenge(
     ),
   );
   if (!result.ok) {
-    return { ok: false, ms: result.ms, detail: `no answer from ${vault.host} (${errorText(result.error)})` };
+    return {
+      ok: false,
+      answered: false,
+      ms: result.ms,
+      detail: `no answer from ${vault.host} (${errorText(result.error)})`,
+    };
   }
   const response = result.value;
   const header = response.headers.get('www-authenticate');
   if (response.status !== 401 || !header) {
+    const retryAfter = response.headers.get('retry-after');
     return {
       ok: false,
+      answered: true,
       ms: result.ms,
-      detail: `${vault.host} answered ${response.status} without a Key Vault challenge: is this a Key Vault URL?`,
+      detail:
+        response.status === 429
+          ? `${vault.host} is throttling (429${retryAfter ? `, Retry-After ${retryAfter} s` : ''}) before its challenge`
+          : `${vault.host} answered ${response.status} without a Key Vault challenge: is this a Key Vault URL?`,
     };
   }
   const parsed = parseChallenge(header);
   return {
     ok: Boolean(parsed.resource),
+    answered: true,
     ms: result.ms,
     ...parsed,
     detail: `401 challenge: tenant ${parsed.tenant ?? 'unknown'}, resource ${parsed.resource ?? 'none'}`,
@@ -213,6 +225,38 @@ export async function probeVault(
   if (!dns.ok) return { reachable: false, dns };
   const tls = url.protocol === 'https:' ? await probeTls(url, clientOptions, timeoutMs) : undefined;
   if (tls && !tls.ok) return { reachable: false, dns, tls };
-  const challenge = await probeChallenge(vault, clientOptions, timeoutMs);
-  return { reachable: challenge.ok, dns, tls, challenge };
+  const { answered, ...challenge } = await probeChallenge(vault, clientOptions, timeoutMs);
+  return { reachable: answered, dns, tls, challenge };
+}
+
+/** The problem a failed probe points at (none for a throttled vault: the load reports THROTTLED). */
+export function probeProblem(host: string, probe: Probe): DoctorProblem | undefined {
+  const show = `az keyvault show --name ${vaultNameOf(host)} --query properties.vaultUri`;
+  const problem = (message: string, fix: string): DoctorProblem => ({
+    code: KeyVaultConfigErrorCode.VaultUnreachable,
+    message,
+    fix,
+    vault: host,
+  });
+  if (probe.dns && !probe.dns.ok) {
+    return problem(
+      `The vault host ${host} does not resolve (${probe.dns.detail}). Check the vault URL, the DNS suffix of your cloud and private DNS zones.`,
+      show,
+    );
+  }
+  if (probe.tls && !probe.tls.ok) {
+    return probe.tls.ca
+      ? problem(
+          `The TLS certificate of ${host} is not trusted: ${probe.tls.detail}. A proxy or a private CA is in the way: trust its CA.`,
+          'NODE_EXTRA_CA_CERTS=<ca.pem>',
+        )
+      : problem(
+          `The vault ${host} is unreachable: ${probe.tls.detail}. Check the URL, firewalls, proxies and private endpoints.`,
+          show,
+        );
+  }
+  if (probe.challenge && !probe.challenge.ok && !/throttling/.test(probe.challenge.detail)) {
+    return problem(`The vault ${host} did not answer like a Key Vault: ${probe.challenge.detail}.`, show);
+  }
+  return undefined;
 }
