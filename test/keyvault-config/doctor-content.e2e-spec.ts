@@ -160,16 +160,18 @@ it('references in the environment and .env: where each is from and whether it re
   expect(text).toMatch(/✗ REF_MISSING \(environment\) → 'Nope'/);
 });
 
-it('--config with a validationSchema: the verdict, failed then passed', async () => {
-  const schema = (required: string): string => `export default {
-  validationSchema: {
-    '~standard': {
-      version: 1,
-      vendor: 'doctor-test',
-      validate: (value) => (value.${required} ? { value } : { issues: [{ message: 'is required', path: ['${required}'] }] }),
-    },
+/** An options module whose Standard Schema requires `required`. */
+const schema = (required: string): string => `export default {
+validationSchema: {
+  '~standard': {
+    version: 1,
+    vendor: 'doctor-test',
+    validate: (value) => (value.${required} ? { value } : { issues: [{ message: 'is required', path: ['${required}'] }] }),
   },
+},
 };\n`;
+
+it('--config with a validationSchema: the verdict, failed then passed', async () => {
   const failing = await doctor(emulator.vaultUrl, [
     '--config',
     writeTemp('options.mjs', schema('Missing_Key')),

@@ -21,6 +21,9 @@ function respond(status: number, body?: string, fail?: Error): SendRequest {
   };
 }
 
+const request = (): ReturnType<typeof createPipelineRequest> =>
+  createPipelineRequest({ url: `${VAULT}/secrets/A` });
+
 describe('timelinePolicy', () => {
   it('records the challenge, the token gap, list pages (with item counts) and gets (names only)', async () => {
     const recorder = new KeyVaultTimelineRecorder();
@@ -64,8 +67,6 @@ describe('timelinePolicy', () => {
   it('records into the recorder of the load in progress, and nowhere outside one', async () => {
     const policy = timelinePolicy();
     const recorder = new KeyVaultTimelineRecorder();
-    const request = (): ReturnType<typeof createPipelineRequest> =>
-      createPipelineRequest({ url: `${VAULT}/secrets/A` });
     await policy.sendRequest(request(), respond(200));
     await recordTimeline(recorder, () => policy.sendRequest(request(), respond(200)));
     expect(recorder.entries).toHaveLength(1);
