@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTokenClaims, tokenIdentityKind } from './token-claims.js';
+import { decodeTokenClaims, tokenAudience, tokenIdentityKind } from './token-claims.js';
 import { APPID, jwt, OID, TID } from '../../../../test/support/unsigned-jwt.js';
 
 describe('decodeTokenClaims', () => {
@@ -70,5 +70,17 @@ describe('tokenIdentityKind', () => {
     expect(tokenIdentityKind(jwt({ oid: OID, xms_mirid: '' }))).toBeUndefined();
     expect(tokenIdentityKind('opaque')).toBeUndefined();
     expect(tokenIdentityKind(undefined)).toBeUndefined();
+  });
+});
+
+describe('tokenAudience', () => {
+  it('is the aud claim when it is a short identifier, else undefined', () => {
+    expect(tokenAudience(jwt({ aud: 'https://vault.azure.net' }))).toBe('https://vault.azure.net');
+    expect(tokenAudience(jwt({ aud: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093' }))).toBe(
+      'cfa8b339-82a2-471a-a3c9-0fc0be7a4093',
+    );
+    expect(tokenAudience(jwt({ aud: 'https://x\nInjected: yes' }))).toBeUndefined();
+    expect(tokenAudience(jwt({ aud: ['a', 'b'] }))).toBeUndefined();
+    expect(tokenAudience('opaque')).toBeUndefined();
   });
 });

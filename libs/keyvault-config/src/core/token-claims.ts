@@ -83,3 +83,12 @@ export function tokenIdentityKind(token: string | undefined | null): TokenIdenti
   if (claims.idtyp === 'app') return 'servicePrincipal';
   return undefined;
 }
+
+/**
+ * `aud` of a JWT access token — the resource it is for (`https://vault.azure.net`, or Key Vault's
+ * application id) — when it is a short identifier; `undefined` otherwise. Never throws.
+ */
+export function tokenAudience(token: string | undefined | null): string | undefined {
+  const aud = payloadOf(token)?.aud;
+  return typeof aud === 'string' && /^[\w.:/@-]{1,256}$/.test(aud) ? aud : undefined;
+}

@@ -4,11 +4,13 @@
  * that gets a token, unless an earlier one fails hard (ChainedTokenCredential stops there).
  */
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { credentialDetail, shortReason, sourceName } from '../../core/credential.js';
+import { credentialDetail } from '../../core/credential-attribution.js';
+import { DEFAULT_CHAIN_CREDENTIAL_NAMES, defaultChainCredentials } from '../../core/credential-chain.js';
+import { shortReason } from '../../core/credential-reason.js';
+import { sourceName } from '../../core/credential.js';
 import type { ResolvedOptions } from '../../core/options.js';
 import type { DoctorCredentialAttempt } from '../doctor.interfaces.js';
 import { bounded, StepTimeoutError, timed } from '../doctor.timing.js';
-import { defaultChainCredentials, type ChainCredential } from './credential-chain.js';
 import { identityOf, type TokenIdentity } from './identity.js';
 
 /** Error names after which ChainedTokenCredential moves on to the next credential. */
@@ -43,8 +45,35 @@ function errorName(error: unknown): string {
   return typeof (error as { name?: unknown })?.name === 'string' ? (error as { name: string }).name : 'Error';
 }
 
+/** A credential to try: how to build it alone, or why it cannot be. */
+interface Candidate {
+  name: string;
+  build?: () => TokenCredential;
+  skipped?: string;
+}
+
+/** The default chain for AZURE_TOKEN_CREDENTIALS, each entry in its standalone form (core/credential-chain.ts). */
+function chainCandidates(
+  tokenCredentials: string | undefined,
+  clientId: string | undefined,
+): Candidate[] | string {
+  const chain = defaultChainCredentials(tokenCredentials);
+  if (!chain) {
+    return `Invalid value for AZURE_TOKEN_CREDENTIALS = ${tokenCredentials}: DefaultAzureCredential accepts 'prod', 'dev' or one of ${DEFAULT_CHAIN_CREDENTIAL_NAMES.filter((n) => n !== 'BrokerCredential').join(', ')}.`;
+  }
+  return chain.map((c) => {
+    const build = c.build;
+    return build
+      ? { name: c.name, build: () => build({ managedIdentityClientId: clientId }) }
+      : {
+          name: c.name,
+          skipped: `not tried on its own: the SDK has no public class for it (${c.needs ?? 'built by DefaultAzureCredential only'})`,
+        };
+  });
+}
+
 async function tryOne(
-  entry: ChainCredential,
+  entry: Candidate,
   scope: string,
   tenantId: string | undefined,
   timeoutMs: number,
@@ -52,7 +81,7 @@ async function tryOne(
 ): Promise<{ attempt: DoctorCredentialAttempt; token?: AccessToken; movesOn: boolean }> {
   const source = sourceOf(entry.name, managedIdentityClientId);
   const base = { name: entry.name, ...(source ? { source } : {}) };
-  if (!entry.create) {
+  if (!entry.build) {
     return {
       attempt: { ...base, outcome: 'skipped', reason: entry.skipped, selected: false, ms: 0 },
       movesOn: true,
@@ -61,7 +90,7 @@ async function tryOne(
   // The chain's IMDS probe gives up fast on a machine without IMDS; alone, the credential would retry.
   const bound = source === 'IMDS' ? Math.min(timeoutMs, 5_000) : timeoutMs;
   const result = await timed(async () => {
-    const credential: TokenCredential = entry.create!();
+    const credential: TokenCredential = entry.build!();
     return bounded(bound, (abortSignal) => credential.getToken(scope, { abortSignal, tenantId }));
   });
   if (result.ok && result.value) {
@@ -108,18 +137,16 @@ export async function walkCredentials(
     process.env.AZURE_CLIENT_ID?.trim() ||
     undefined;
   const tokenCredentials = process.env.AZURE_TOKEN_CREDENTIALS?.trim() || undefined;
-  let chain: ChainCredential[];
+  let chain: Candidate[] | string;
   let chainName = 'DefaultAzureCredential';
   if (resolved.credential) {
     chainName = sourceName(resolved.credential);
     const custom = resolved.credential;
-    chain = [{ name: chainName, create: () => custom }];
+    chain = [{ name: chainName, build: () => custom }];
   } else {
-    try {
-      chain = defaultChainCredentials(process.env, clientId);
-    } catch (error) {
-      return { chain: chainName, tokenCredentials, attempts: [], chainError: (error as Error).message };
-    }
+    chain = chainCandidates(tokenCredentials, clientId);
+    if (typeof chain === 'string')
+      return { chain: chainName, tokenCredentials, attempts: [], chainError: chain };
   }
   const attempts: DoctorCredentialAttempt[] = [];
   let picked: { attempt: DoctorCredentialAttempt; token: AccessToken } | undefined;

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { jwt } from '../../../../../test/support/unsigned-jwt.js';
 import { identityOf } from './identity.js';
 
-const jwt = (claims: Record<string, unknown>): string =>
-  `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
 const ids = { oid: 'o-1', appid: 'a-1', tid: 't-1', aud: 'https://vault.azure.net' };
 
 describe('identityOf', () => {
