@@ -9,7 +9,7 @@ import { ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, TerminusModule, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { KeyVaultConfigModule, KeyVaultHealthIndicator, KeyVaultSecrets } from 'nestjs-keyvault-config';
+import { KeyVaultConfigModule, KeyVaultHealthIndicator, KeyVaultConfigWatcher } from 'nestjs-keyvault-config';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { captureLogger, expectNoCanary, secretValue, useEmulatorIdentity } from '../support/load-harness.js';
 
@@ -53,7 +53,7 @@ it('reports up, degraded, down and up again through terminus, without values', a
   await app.init();
   const health = app.get(HealthCheckService);
   const indicator = app.get(KeyVaultHealthIndicator);
-  const secrets = app.get(KeyVaultSecrets);
+  const secrets = app.get(KeyVaultConfigWatcher);
   // The indicator's result is a terminus HealthIndicatorResult (checked by the type checker).
   const check = () =>
     health.check([(): HealthIndicatorResult<'keyvault'> => indicator.isHealthy('keyvault')]);

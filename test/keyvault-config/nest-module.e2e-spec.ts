@@ -1,7 +1,7 @@
 /**
  * The Nest layer through the real SDK against the emulator: values visible to every provider factory at
  * construction (the async-`load` trap of @nestjs/config), `keyVaultConfig()` inside the app's own
- * `ConfigModule.forRoot`, a vault URL from `.env`, `isGlobal: false`, the `KeyVaultSecrets` report, and a
+ * `ConfigModule.forRoot`, a vault URL from `.env`, `isGlobal: false`, the `KeyVaultConfigWatcher` report (and its deprecated alias `KeyVaultSecrets`), and a
  * startup that fails with one readable error.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { startEmulator, type Emulator } from 'keyvault-emulator';
 import {
   KeyVaultConfigError,
   KeyVaultConfigModule,
+  KeyVaultConfigWatcher,
   KeyVaultSecrets,
   keyVaultConfig,
   type KeyVaultConfigModuleOptions,
@@ -111,12 +112,12 @@ describe('KeyVaultConfigModule.forRoot', () => {
     }
   });
 
-  it('exports KeyVaultSecrets with a report of names and versions, never values', async () => {
+  it('exports KeyVaultConfigWatcher with a report of names and versions, never values', async () => {
     const logger = captureLogger();
     const moduleRef = await Test.createTestingModule({
       imports: [KeyVaultConfigModule.forRoot(moduleOptions({ logger }))],
     }).compile();
-    const secrets = moduleRef.get(KeyVaultSecrets);
+    const secrets = moduleRef.get(KeyVaultConfigWatcher);
     const keys = secrets.report.entries.map((entry) => [entry.key, entry.secretName, entry.status]);
     expect(keys).toEqual(
       expect.arrayContaining([
@@ -129,6 +130,21 @@ describe('KeyVaultConfigModule.forRoot', () => {
     expect(secrets.report.credential?.objectId).toBe(emulator.systemAssigned.objectId);
     expect(logger.infos().join('\n')).toContain('ManagedIdentityCredential');
     expectNoCanary(secrets.report, logger.lines);
+    await moduleRef.close();
+  });
+
+  it('still injects the service under its deprecated name KeyVaultSecrets (the same instance)', async () => {
+    @Injectable()
+    class UsesOldName {
+      constructor(readonly secrets: KeyVaultSecrets) {}
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [KeyVaultConfigModule.forRoot(moduleOptions({ logger: captureLogger() }))],
+      providers: [UsesOldName],
+    }).compile();
+    const watcher = moduleRef.get(KeyVaultConfigWatcher);
+    expect(moduleRef.get(KeyVaultSecrets)).toBe(watcher);
+    expect(moduleRef.get(UsesOldName).secrets).toBe(watcher);
     await moduleRef.close();
   });
 

@@ -11,7 +11,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { startEmulator, type Emulator, type SeedSecret } from 'keyvault-emulator';
 import {
   KeyVaultConfigModule,
-  KeyVaultSecrets,
+  KeyVaultConfigWatcher,
   type KeyVaultChangeEvent,
   type KeyVaultConfigModuleOptions,
   type KeyVaultKeyChange,
@@ -64,7 +64,7 @@ async function boot(
   }).compile();
   await app.init();
   apps.push(app);
-  const secretsService = app.get(KeyVaultSecrets);
+  const secretsService = app.get(KeyVaultConfigWatcher);
   const config = app.get(ConfigService);
   const events: KeyVaultChangeEvent[] = [];
   const configChanges: string[] = [];
@@ -320,7 +320,7 @@ describe('refresh', () => {
     await app.init();
     apps.push(app);
     const config = app.get(ConfigService);
-    const secrets = app.get(KeyVaultSecrets);
+    const secrets = app.get(KeyVaultConfigWatcher);
     expect(config.get('SHARED_SECRET')).toBe(secretValue('r1'));
 
     const shared2 = handle.setSecret({ name: 'Shared', value: secretValue('r2') });

@@ -74,7 +74,7 @@ const INSTALL = [
 const NEST_APP = `import { Controller, Get, Inject, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
-import { KeyVaultConfigModule, KeyVaultSecrets } from 'nestjs-keyvault-config';
+import { KeyVaultConfigModule, KeyVaultConfigWatcher } from 'nestjs-keyvault-config';
 import { createHash } from 'node:crypto';
 
 // Never print a secret: only its length and a hash prefix.
@@ -101,7 +101,7 @@ class ProbeController {
   }
 }
 Inject(ConfigService)(ProbeController, undefined, 0);
-Inject(KeyVaultSecrets)(ProbeController, undefined, 1);
+Inject(KeyVaultConfigWatcher)(ProbeController, undefined, 1);
 Inject(AT_CONSTRUCTION)(ProbeController, undefined, 2);
 Controller()(ProbeController);
 Get('probe')(ProbeController.prototype, 'probe', Object.getOwnPropertyDescriptor(ProbeController.prototype, 'probe'));

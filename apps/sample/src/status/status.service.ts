@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { KeyVaultSecrets, type KeyVaultChangeEvent } from 'nestjs-keyvault-config';
+import { KeyVaultConfigWatcher, type KeyVaultChangeEvent } from 'nestjs-keyvault-config';
 import type { Subscription } from 'rxjs';
 import { CONNECTION_STRING_CONFIG_KEY } from '../sample.constants.js';
 import type { DatabaseStatus, StatusView } from './status.interfaces.js';
@@ -15,11 +15,11 @@ export class StatusService implements OnModuleDestroy {
   private readonly subscription: Subscription;
 
   constructor(
-    private readonly secrets: KeyVaultSecrets,
+    private readonly keyVault: KeyVaultConfigWatcher,
     private readonly config: ConfigService,
   ) {
     // Change events carry names and versions only, so keeping a few for the page is safe.
-    this.subscription = this.secrets.changes$.subscribe((event) => {
+    this.subscription = this.keyVault.changes$.subscribe((event) => {
       this.changes.unshift(event);
       this.changes.length = Math.min(this.changes.length, RECENT_CHANGES);
     });
@@ -30,7 +30,7 @@ export class StatusService implements OnModuleDestroy {
   }
 
   view(): StatusView {
-    const { report, state } = this.secrets;
+    const { report, state } = this.keyVault;
     return {
       vaults: report.vaults,
       credential: report.credential,
@@ -50,7 +50,7 @@ export class StatusService implements OnModuleDestroy {
   }
 
   database(): DatabaseStatus {
-    const entry = this.secrets.report.entries.find(
+    const entry = this.keyVault.report.entries.find(
       (candidate) => candidate.key === CONNECTION_STRING_CONFIG_KEY && candidate.status === 'loaded',
     );
     // Presence is checked on the live configuration (a refresh may have removed it); the value is

@@ -1,8 +1,8 @@
 export { KeyVaultConfigModule, keyVaultConfig } from './keyvault-config.module.js';
-export { KeyVaultSecrets } from './keyvault-secrets.service.js';
+export { KeyVaultConfigWatcher } from './keyvault-config-watcher.service.js';
+export { KeyVaultSecrets } from './keyvault-secrets.deprecated.js';
 export { KeyVaultHealthIndicator } from './keyvault.health.js';
 export type { KeyVaultHealthCheckOptions, KeyVaultHealthIndicatorResult } from './keyvault.health.js';
-export { KEYVAULT_LOAD_RESULT } from './keyvault-config.constants.js';
 export type {
   KeyVaultConfigFactoryOptions,
   KeyVaultConfigModuleOptions,

@@ -20,7 +20,7 @@ export interface KeyVaultEnvFileOptions {
 /** Options of `KeyVaultConfigModule.forRoot`. */
 export interface KeyVaultConfigModuleOptions extends KeyVaultConfigOptions, KeyVaultEnvFileOptions {
   /**
-   * Register `ConfigModule` (and `KeyVaultSecrets`) globally.
+   * Register `ConfigModule` (and `KeyVaultConfigWatcher`) globally.
    * @default true
    */
   isGlobal?: boolean | undefined;

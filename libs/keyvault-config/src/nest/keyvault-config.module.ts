@@ -3,17 +3,13 @@ import { ConfigModule, type ConfigFactory } from '@nestjs/config';
 import { loadKeyVaultSecrets, type KeyVaultConfigOptions, type KeyVaultLoadResult } from '../core/index.js';
 import { openWatcher, type Watcher } from '../core/watcher.js';
 import { readEnvironment } from './env-file.util.js';
-import {
-  KEYVAULT_LOAD_RESULT,
-  KEYVAULT_LOGGER_CONTEXT,
-  KEYVAULT_WATCHER,
-} from './keyvault-config.constants.js';
+import { KEYVAULT_LOGGER_CONTEXT, KEYVAULT_WATCHER } from './keyvault-config.constants.js';
 import type {
   KeyVaultConfigFactoryOptions,
   KeyVaultConfigModuleOptions,
   KeyVaultEnvFileOptions,
 } from './keyvault-config-module.interfaces.js';
-import { KeyVaultSecrets } from './keyvault-secrets.service.js';
+import { KeyVaultConfigWatcher } from './keyvault-config-watcher.service.js';
 import { KeyVaultHealthIndicator } from './keyvault.health.js';
 
 /** Core options with the `.env` files read and Nest's logger. */
@@ -47,18 +43,17 @@ function watch(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): Promise
 export class KeyVaultConfigModule {
   /**
    * Awaits the secrets, then registers `ConfigModule` (global unless `isGlobal: false`) with them and
-   * exports `KeyVaultSecrets`. Because the values exist before the module graph is built, every
+   * exports `KeyVaultConfigWatcher`. Because the values exist before the module graph is built, every
    * provider factory sees them — also those of modules that import the static `ConfigModule` and
    * inject `ConfigService` in a `forRootAsync` (the trap of async `load` factories).
    *
-   * With `refreshInterval`, `KeyVaultSecrets` re-reads the vault on that interval once the app has
+   * With `refreshInterval`, `KeyVaultConfigWatcher` re-reads the vault on that interval once the app has
    * bootstrapped, applies each cycle's changes through `ConfigService.set` and emits them on
-   * `KeyVaultSecrets.changes$`; `KeyVaultSecrets.refresh()` runs a cycle on demand either way.
+   * `KeyVaultConfigWatcher.changes$`; `KeyVaultConfigWatcher.refresh()` runs a cycle on demand either way.
    */
   static async forRoot(options: KeyVaultConfigModuleOptions = {}): Promise<DynamicModule> {
     const { isGlobal = true, configModule, ...loadOptions } = options;
     const watcher = await watch(loadOptions);
-    const result: KeyVaultLoadResult = { config: watcher.config, report: watcher.report };
     const config = await ConfigModule.forRoot({
       ...configModule,
       isGlobal,
@@ -67,19 +62,18 @@ export class KeyVaultConfigModule {
       // A plain (synchronous) factory over values that are already loaded: nothing left to race. A copy,
       // because ConfigService.set (used by refresh) mutates nested objects in place, and the watcher's
       // snapshot — the baseline of change detection — must not move with it.
-      load: [() => structuredClone(result.config), ...(configModule?.load ?? [])],
+      load: [() => structuredClone(watcher.config), ...(configModule?.load ?? [])],
     });
     return {
       module: KeyVaultConfigModule,
       global: isGlobal,
       imports: [config],
       providers: [
-        { provide: KEYVAULT_LOAD_RESULT, useValue: result },
         { provide: KEYVAULT_WATCHER, useValue: watcher },
-        KeyVaultSecrets,
+        KeyVaultConfigWatcher,
         KeyVaultHealthIndicator,
       ],
-      exports: [config, KeyVaultSecrets, KeyVaultHealthIndicator],
+      exports: [config, KeyVaultConfigWatcher, KeyVaultHealthIndicator],
     };
   }
 }
@@ -93,7 +87,7 @@ export class KeyVaultConfigModule {
  * same `envFilePath`/`ignoreEnvFile` you give `ConfigModule`), because `ConfigModule` has not loaded it
  * yet when this function runs.
  *
- * This path loads once: refresh (`refreshInterval`, `KeyVaultSecrets`) needs `KeyVaultConfigModule.forRoot`.
+ * This path loads once: refresh (`refreshInterval`, `KeyVaultConfigWatcher`) needs `KeyVaultConfigModule.forRoot`.
  */
 export async function keyVaultConfig(options: KeyVaultConfigFactoryOptions = {}): Promise<ConfigFactory> {
   const result = await load(options);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { KeyVaultHealth } from '../core/index.js';
-import { KeyVaultSecrets } from './keyvault-secrets.service.js';
+import { KeyVaultConfigWatcher } from './keyvault-config-watcher.service.js';
 
 /**
  * What {@link KeyVaultHealthIndicator.isHealthy} returns: `{ [key]: { status, ...details } }` — the
@@ -35,14 +35,14 @@ export interface KeyVaultHealthCheckOptions {
  */
 @Injectable()
 export class KeyVaultHealthIndicator {
-  constructor(private readonly secrets: KeyVaultSecrets) {}
+  constructor(private readonly watcher: KeyVaultConfigWatcher) {}
 
   /** The indicator result under `key` (default `'keyvault'`). */
   isHealthy<const Key extends string = 'keyvault'>(
     key: Key = 'keyvault' as Key,
     options: KeyVaultHealthCheckOptions = {},
   ): KeyVaultHealthIndicatorResult<Key> {
-    const health = this.secrets.health(options.failureThreshold);
+    const health = this.watcher.health(options.failureThreshold);
     return { [key]: health } as KeyVaultHealthIndicatorResult<Key>;
   }
 }
