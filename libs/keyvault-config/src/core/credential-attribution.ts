@@ -13,6 +13,7 @@
  * signed in as a service principal is reported as `DefaultAzureCredential`.
  */
 import type { KeyVaultCredentialInfo } from './interfaces.js';
+import { credentialWithIdentity } from './messages/index.js';
 import type { TokenIdentityKind } from './token-claims.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -126,13 +127,5 @@ export function attributeChainToken(evidence: ChainTokenEvidence): { name: strin
 
 /** `ManagedIdentityCredential (App Service) as oid=… appid=… tid=…` — never a token. */
 export function formatCredentialInfo(info: KeyVaultCredentialInfo): string {
-  const label = `${info.name}${info.detail ? ` (${info.detail})` : ''}`;
-  const ids = [
-    info.objectId && `oid=${info.objectId}`,
-    info.clientId && `appid=${info.clientId}`,
-    info.tenantId && `tid=${info.tenantId}`,
-  ].filter(Boolean);
-  return ids.length > 0
-    ? `${label} as ${ids.join(' ')}`
-    : `${label} (the token carries no readable identity claims)`;
+  return credentialWithIdentity(info);
 }

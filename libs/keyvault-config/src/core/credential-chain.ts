@@ -30,6 +30,7 @@ import {
   VisualStudioCodeCredential,
   WorkloadIdentityCredential,
 } from '@azure/identity';
+import { credentialNeeds } from './messages/index.js';
 
 /** Names of the credentials of DefaultAzureCredential's chain, in the SDK's order. */
 export const DEFAULT_CHAIN_CREDENTIAL_NAMES = [
@@ -70,8 +71,7 @@ const CHAIN: readonly ChainCredential[] = [
   {
     name: 'WorkloadIdentityCredential',
     group: 'prod',
-    needs:
-      'Not set up here: needs AZURE_CLIENT_ID (or managedIdentityClientId), AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE, which AKS workload identity injects',
+    needs: credentialNeeds.workloadIdentity,
     build: (options) => new WorkloadIdentityCredential({ clientId: clientIdOf(options) }),
   },
   {
@@ -86,7 +86,7 @@ const CHAIN: readonly ChainCredential[] = [
   {
     name: 'BrokerCredential',
     group: 'dev',
-    needs: 'Not set up here: needs the @azure/identity-broker plugin and a signed-in Windows account (WAM)',
+    needs: credentialNeeds.broker,
   },
 ];
 

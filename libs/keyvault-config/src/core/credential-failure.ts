@@ -8,7 +8,6 @@
  * the credentials the SDK skipped *without* an error (it replaces one it could not build by a placeholder
  * that returns no token, e.g. WorkloadIdentityCredential without AZURE_CLIENT_ID) still get their line.
  */
-import { SECRETS_USER_ROLE } from './constants.js';
 import { credentialDetail } from './credential-attribution.js';
 import {
   errorMessage,
@@ -18,6 +17,7 @@ import {
   credentialNameFromMessage,
 } from './credential-reason.js';
 import { isKeyVaultConfigError, KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
+import { credentialAttemptLine, credentialNeeds, credentialUnavailable } from './messages/index.js';
 
 /** One credential of a chain and what happened when it was asked for a token. */
 export interface CredentialAttempt {
@@ -93,7 +93,7 @@ export function attemptsAlongChain(
       attempts.push({
         name,
         outcome: 'skipped',
-        reason: needs ?? 'DefaultAzureCredential could not set it up here',
+        reason: needs ?? credentialNeeds.unknown,
       });
     }
   };
@@ -117,21 +117,6 @@ export function attemptsAlongChain(
   return attempts;
 }
 
-function attemptLine(attempt: CredentialAttempt): string {
-  const label = `${attempt.name}${attempt.detail ? ` (${attempt.detail})` : ''}`;
-  const reason = attempt.reason ?? 'no reason given';
-  switch (attempt.outcome) {
-    case 'skipped':
-      return `${label}: skipped — ${reason}`;
-    case 'failed':
-      return `${label}: failed — ${reason}`;
-    case 'success':
-      return `${label}: got a token`;
-    default:
-      return `${label}: ${reason}`;
-  }
-}
-
 /**
  * The CREDENTIAL_UNAVAILABLE message: every credential tried (one line each, in order) and what to do.
  * Contains identifiers and SDK reasons only — never a token (JWT-shaped text is redacted).
@@ -141,34 +126,14 @@ export function buildCredentialFailureMessage(
   context: CredentialFailureContext,
 ): string {
   const tried = attempts.filter((a) => a.outcome !== 'success');
-  const header =
-    context.chain === 'DefaultAzureCredential'
-      ? `No credential could get a token for Azure Key Vault. DefaultAzureCredential tried${
-          context.tokenCredentials ? ` (AZURE_TOKEN_CREDENTIALS=${context.tokenCredentials})` : ''
-        }:`
-      : `The credential passed as \`credential\` (${context.chain}) could not get a token for Azure Key Vault:`;
-  const lines = (tried.length > 0 ? tried : [{ name: context.chain, outcome: 'failed' as const }]).map(
-    (a) => `  - ${redactTokens(attemptLine(a))}`,
-  );
-
-  const custom = context.chain !== 'DefaultAzureCredential';
-  const clientIdNote = context.managedIdentityClientId
-    ? `now ${context.managedIdentityClientId}, from ${context.clientIdFrom ?? 'managedIdentityClientId'}`
-    : 'now unset, so the system-assigned identity is used';
-  const fixes = [
-    ...(custom
-      ? [
-          `  - Check how ${context.chain} (the \`credential\` option) is configured: tenant, client id, secret or certificate, and that it can run here.`,
-        ]
-      : []),
-    `  - Locally: sign in with \`az login\` (then \`az account set --subscription <subscription id>\` if the vault is in another subscription than your default one; \`az login --tenant <tenant id>\` for another tenant). No Azure CLI? Install it from https://aka.ms/azure-cli. AZURE_TOKEN_CREDENTIALS=dev makes DefaultAzureCredential use only developer tools.`,
-    `  - On App Service / Functions: turn on the managed identity with \`az webapp identity assign --name <app> --resource-group <rg>\` (prints its principalId), then grant it the secrets with \`az role assignment create --role "${SECRETS_USER_ROLE}" --assignee <principalId> --scope <vault resource id>\` (the id: \`az keyvault show --name <vault> --query id -o tsv\`).`,
-    `  - On AKS with workload identity: create the federated credential (\`az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:<namespace>:<service account>\`), annotate the service account with azure.workload.identity/client-id=<client id> and label the pod azure.workload.identity/use=true, so AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are injected.`,
-    custom
-      ? `  - A user-assigned identity: pass that identity's client id (\`new ManagedIdentityCredential({ clientId })\`), and attach the identity to this resource (e.g. \`az webapp identity assign --name <app> --resource-group <rg> --identities <identity resource id>\`).`
-      : `  - A user-assigned identity: managedIdentityClientId (or AZURE_CLIENT_ID) must be that identity's client id (${clientIdNote}), and the identity must be attached to this resource (e.g. \`az webapp identity assign --name <app> --resource-group <rg> --identities <identity resource id>\`).`,
-  ];
-  return [header, ...lines, 'To fix:', ...fixes].join('\n');
+  const shown = tried.length > 0 ? tried : [{ name: context.chain, outcome: 'failed' as const }];
+  return credentialUnavailable({
+    chain: context.chain,
+    attempts: shown.map((a) => redactTokens(credentialAttemptLine(a))),
+    tokenCredentials: context.tokenCredentials,
+    managedIdentityClientId: context.managedIdentityClientId,
+    clientIdFrom: context.clientIdFrom,
+  });
 }
 
 /** A copy of a credential error safe to keep as `cause`: name and redacted message, no nested objects. */

@@ -2,6 +2,7 @@
  * One short, token-free line from an SDK credential error, and which credential such a message comes
  * from — the raw material of the CREDENTIAL_UNAVAILABLE message (credential-failure.ts).
  */
+import { credentialNeeds } from './messages/index.js';
 
 /** Longest reason kept per credential in the failure message. */
 const MAX_REASON_LENGTH = 280;
@@ -23,7 +24,7 @@ export function shortReason(message: string, credentialName?: string): string {
     text = text.slice(credentialName.length).replace(/^:?\s*/, '');
   }
   if (/^unavailable\. No underlying credential could be used\.?/i.test(text.replace(/^is /, ''))) {
-    return 'Not configured (needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH)';
+    return credentialNeeds.environment;
   }
   text = text
     .replace(/^(?:is )?unavailable\.\s*/i, '')

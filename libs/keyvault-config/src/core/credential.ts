@@ -26,6 +26,10 @@ import { safeCredentialCause, type CredentialFailureContext } from './credential
 import { errorMessage, shortReason } from './credential-reason.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type { KeyVaultConfigLogger, KeyVaultConfigOptions } from './interfaces.js';
+import {
+  invalidTokenCredentials as invalidTokenCredentialsMessage,
+  NOT_A_TOKEN_CREDENTIAL,
+} from './messages/index.js';
 import { decodeTokenClaims, tokenIdentityKind } from './token-claims.js';
 import { SharedCredential, type Attribute, type ResolvedCredential } from './shared-credential.js';
 
@@ -86,7 +90,7 @@ function cacheKey(managedIdentityClientId: string | undefined): string {
 function invalidTokenCredentials(error: unknown): KeyVaultConfigError {
   return new KeyVaultConfigError(
     KeyVaultConfigErrorCode.InvalidOptions,
-    `DefaultAzureCredential could not be created: ${shortReason(errorMessage(error))} Fix or unset AZURE_TOKEN_CREDENTIALS ('dev' = developer tools only, 'prod' = environment, workload and managed identity only, or one credential name such as ManagedIdentityCredential or AzureCliCredential).`,
+    invalidTokenCredentialsMessage(shortReason(errorMessage(error))),
     {
       key: 'AZURE_TOKEN_CREDENTIALS',
       credential: 'DefaultAzureCredential',
@@ -126,11 +130,9 @@ function createDefaultShared(
 
 function customShared(custom: unknown, managedIdentityClientId: string | undefined): SharedCredential {
   if (!isTokenCredentialLike(custom)) {
-    throw new KeyVaultConfigError(
-      KeyVaultConfigErrorCode.InvalidOptions,
-      '`credential` must be a TokenCredential (an object with a getToken method), e.g. `new ManagedIdentityCredential()` from @azure/identity.',
-      { key: 'credential' },
-    );
+    throw new KeyVaultConfigError(KeyVaultConfigErrorCode.InvalidOptions, NOT_A_TOKEN_CREDENTIAL, {
+      key: 'credential',
+    });
   }
   let shared = customCredentials.get(custom);
   if (shared === undefined) {

@@ -9,6 +9,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-
 import { formatCredentialInfo } from './credential-attribution.js';
 import { rememberFailureContext, type CredentialFailureContext } from './credential-failure.js';
 import type { KeyVaultConfigLogger, KeyVaultCredentialInfo } from './interfaces.js';
+import { authenticatedLine, TOKEN_REQUEST_ABORTED } from './messages/index.js';
 import { decodeTokenClaims } from './token-claims.js';
 
 /** The credential handed to every SecretClient, and what it knows about the last token. */
@@ -32,7 +33,7 @@ function flightKey(scopes: string | string[], options: GetTokenOptions): string 
 }
 
 function abortError(): Error {
-  const error = new Error('The token request was aborted.');
+  const error = new Error(TOKEN_REQUEST_ABORTED);
   error.name = 'AbortError';
   return error;
 }
@@ -142,6 +143,6 @@ export class SharedCredential implements TokenCredential {
     if (lines === undefined) this.told.set(handle.logger, (lines = new Set()));
     if (lines.has(line)) return;
     lines.add(line);
-    handle.logger.log(`Authenticated to Key Vault using ${line}`);
+    handle.logger.log(authenticatedLine(line));
   }
 }

@@ -15,14 +15,19 @@ export function azSetSecretPolicy(vaultName: string, objectId = '<objectId>'): s
   return `az keyvault set-policy --name ${vaultName} --object-id ${objectId} --secret-permissions get list`;
 }
 
-/** Grants the secrets-user role on the vault (vaults on Azure RBAC). */
-export function azAssignSecretsUser(vaultName: string, assignee: string): string {
-  return `az role assignment create --role "${SECRETS_USER_ROLE}" --assignee ${assignee} --scope $(az keyvault show --name ${vaultName} --query id -o tsv)`;
+/** Grants the secrets-user role on a scope (a vault's resource id). */
+export function azRoleAssignmentCreate(assignee: string, scope: string): string {
+  return `az role assignment create --role "${SECRETS_USER_ROLE}" --assignee ${assignee} --scope ${scope}`;
 }
 
-/** Shows the vault, or one property of it (`properties.vaultUri`, `properties.tenantId`). */
-export function azKeyVaultShow(vaultName: string, query?: string): string {
-  return `az keyvault show --name ${vaultName}${query ? ` --query ${query}` : ''}`;
+/** Grants the secrets-user role on the vault (vaults on Azure RBAC). */
+export function azAssignSecretsUser(vaultName: string, assignee: string): string {
+  return azRoleAssignmentCreate(assignee, `$(${azKeyVaultShow(vaultName, 'id', 'tsv')})`);
+}
+
+/** Shows the vault, or one property of it (`properties.vaultUri`, `properties.tenantId`, `id`). */
+export function azKeyVaultShow(vaultName: string, query?: string, output?: 'tsv'): string {
+  return `az keyvault show --name ${vaultName}${query ? ` --query ${query}` : ''}${output ? ` -o ${output}` : ''}`;
 }
 
 /** Creates (or replaces) a secret from a file, optionally with a content type. */
@@ -38,4 +43,29 @@ export function azSecretSet(
 /** Recovers a soft-deleted secret. */
 export function azSecretRecover(vaultName: string, secretName: string): string {
   return `az keyvault secret recover --vault-name ${vaultName} --name ${secretName}`;
+}
+
+/** Enables a secret version. */
+export function azSecretEnable(vaultName: string, secretName: string): string {
+  return `az keyvault secret set-attributes --vault-name ${vaultName} --name ${secretName} --enabled true`;
+}
+
+/** Signs in with the Azure CLI, optionally to another tenant. */
+export function azLogin(tenant?: string): string {
+  return `az login${tenant ? ` --tenant ${tenant}` : ''}`;
+}
+
+/** Picks the subscription the CLI uses. */
+export function azAccountSet(): string {
+  return 'az account set --subscription <subscription id>';
+}
+
+/** Turns on the system-assigned identity of an App Service / Functions app, or attaches a user-assigned one. */
+export function azWebappIdentityAssign(userAssigned = false): string {
+  return `az webapp identity assign --name <app> --resource-group <rg>${userAssigned ? ' --identities <identity resource id>' : ''}`;
+}
+
+/** Federates a user-assigned identity with an AKS service account (workload identity). */
+export function azFederatedCredentialCreate(): string {
+  return 'az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:<namespace>:<service account>';
 }

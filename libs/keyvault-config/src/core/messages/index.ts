@@ -5,6 +5,7 @@
  */
 export * from './az-commands.js';
 export * from './content.messages.js';
+export * from './credential.messages.js';
 export * from './load.messages.js';
 export * from './options.messages.js';
 export * from './vault-errors.messages.js';

@@ -23,6 +23,15 @@ describe('az commands', () => {
       m.azSecretSet('my-vault', 'Db'),
       m.azSecretSet('my-vault', 'Db', 'value.json', 'application/json'),
       m.azSecretRecover('my-vault', 'Db'),
+      m.azSecretEnable('my-vault', 'Db'),
+      m.azKeyVaultShow('my-vault', 'id', 'tsv'),
+      m.azRoleAssignmentCreate('<principalId>', '<vault resource id>'),
+      m.azLogin(),
+      m.azLogin('<tenant id>'),
+      m.azAccountSet(),
+      m.azWebappIdentityAssign(),
+      m.azWebappIdentityAssign(true),
+      m.azFederatedCredentialCreate(),
     ]).toMatchInlineSnapshot(`
       [
         "az keyvault network-rule add --name my-vault --ip-address <your public IP>",
@@ -34,6 +43,15 @@ describe('az commands', () => {
         "az keyvault secret set --vault-name my-vault --name Db --file <file>",
         "az keyvault secret set --vault-name my-vault --name Db --file value.json --content-type application/json",
         "az keyvault secret recover --vault-name my-vault --name Db",
+        "az keyvault secret set-attributes --vault-name my-vault --name Db --enabled true",
+        "az keyvault show --name my-vault --query id -o tsv",
+        "az role assignment create --role "Key Vault Secrets User" --assignee <principalId> --scope <vault resource id>",
+        "az login",
+        "az login --tenant <tenant id>",
+        "az account set --subscription <subscription id>",
+        "az webapp identity assign --name <app> --resource-group <rg>",
+        "az webapp identity assign --name <app> --resource-group <rg> --identities <identity resource id>",
+        "az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:<namespace>:<service account>",
       ]
     `);
   });
@@ -345,6 +363,125 @@ describe('content messages', () => {
         "The validationSchema threw TypeError while validating the configuration; fix the schema (its message is not shown because it may contain a value).",
         "The validationSchema threw an error while validating the configuration; fix the schema (its message is not shown because it may contain a value).",
         "invalid value",
+      ]
+    `);
+  });
+});
+
+describe('credential messages', () => {
+  const attempts = [
+    m.credentialAttemptLine({
+      name: 'EnvironmentCredential',
+      outcome: 'unavailable',
+      reason: m.credentialNeeds.environment,
+    }),
+    m.credentialAttemptLine({
+      name: 'WorkloadIdentityCredential',
+      outcome: 'skipped',
+      reason: m.credentialNeeds.workloadIdentity,
+    }),
+    m.credentialAttemptLine({
+      name: 'ManagedIdentityCredential',
+      detail: 'IMDS',
+      outcome: 'failed',
+      reason: 'No response',
+    }),
+    m.credentialAttemptLine({ name: 'AzureCliCredential', outcome: 'success' }),
+    m.credentialAttemptLine({ name: 'BrokerCredential', outcome: 'skipped' }),
+  ];
+
+  it('say who authenticated, from the claims', () => {
+    expect([
+      m.credentialWithIdentity({
+        name: 'ManagedIdentityCredential',
+        detail: 'App Service',
+        objectId: 'o',
+        clientId: 'c',
+        tenantId: 't',
+      }),
+      m.credentialWithIdentity({ name: 'AzureCliCredential', tenantId: 't' }),
+      m.credentialWithIdentity({ name: 'MyCredential' }),
+      m.authenticatedLine('AzureCliCredential as oid=o'),
+    ]).toMatchInlineSnapshot(`
+      [
+        "ManagedIdentityCredential (App Service) as oid=o appid=c tid=t",
+        "AzureCliCredential as tid=t",
+        "MyCredential (the token carries no readable identity claims)",
+        "Authenticated to Key Vault using AzureCliCredential as oid=o",
+      ]
+    `);
+  });
+
+  it('list each credential tried, then the fixes', () => {
+    expect(attempts).toMatchInlineSnapshot(`
+      [
+        "EnvironmentCredential: Not configured (needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH)",
+        "WorkloadIdentityCredential: skipped — Not set up here: needs AZURE_CLIENT_ID (or managedIdentityClientId), AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE, which AKS workload identity injects",
+        "ManagedIdentityCredential (IMDS): failed — No response",
+        "AzureCliCredential: got a token",
+        "BrokerCredential: skipped — no reason given",
+      ]
+    `);
+    expect(m.credentialUnavailable({ chain: 'DefaultAzureCredential', attempts: attempts.slice(0, 3) }))
+      .toMatchInlineSnapshot(`
+      "No credential could get a token for Azure Key Vault. DefaultAzureCredential tried:
+        - EnvironmentCredential: Not configured (needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH)
+        - WorkloadIdentityCredential: skipped — Not set up here: needs AZURE_CLIENT_ID (or managedIdentityClientId), AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE, which AKS workload identity injects
+        - ManagedIdentityCredential (IMDS): failed — No response
+      To fix:
+        - Locally: sign in with \`az login\` (then \`az account set --subscription <subscription id>\` if the vault is in another subscription than your default one; \`az login --tenant <tenant id>\` for another tenant). No Azure CLI? Install it from https://aka.ms/azure-cli. AZURE_TOKEN_CREDENTIALS=dev makes DefaultAzureCredential use only developer tools.
+        - On App Service / Functions: turn on the managed identity with \`az webapp identity assign --name <app> --resource-group <rg>\` (prints its principalId), then grant it the secrets with \`az role assignment create --role "Key Vault Secrets User" --assignee <principalId> --scope <vault resource id>\` (the id: \`az keyvault show --name <vault> --query id -o tsv\`).
+        - On AKS with workload identity: create the federated credential (\`az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:<namespace>:<service account>\`), annotate the service account with azure.workload.identity/client-id=<client id> and label the pod azure.workload.identity/use=true, so AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are injected.
+        - A user-assigned identity: managedIdentityClientId (or AZURE_CLIENT_ID) must be that identity's client id (now unset, so the system-assigned identity is used), and the identity must be attached to this resource (e.g. \`az webapp identity assign --name <app> --resource-group <rg> --identities <identity resource id>\`)."
+    `);
+    expect(
+      m.credentialUnavailable({
+        chain: 'DefaultAzureCredential',
+        attempts: attempts.slice(2, 3),
+        tokenCredentials: 'prod',
+        managedIdentityClientId: 'cid',
+        clientIdFrom: 'AZURE_CLIENT_ID',
+      }),
+    ).toMatchInlineSnapshot(`
+      "No credential could get a token for Azure Key Vault. DefaultAzureCredential tried (AZURE_TOKEN_CREDENTIALS=prod):
+        - ManagedIdentityCredential (IMDS): failed — No response
+      To fix:
+        - Locally: sign in with \`az login\` (then \`az account set --subscription <subscription id>\` if the vault is in another subscription than your default one; \`az login --tenant <tenant id>\` for another tenant). No Azure CLI? Install it from https://aka.ms/azure-cli. AZURE_TOKEN_CREDENTIALS=dev makes DefaultAzureCredential use only developer tools.
+        - On App Service / Functions: turn on the managed identity with \`az webapp identity assign --name <app> --resource-group <rg>\` (prints its principalId), then grant it the secrets with \`az role assignment create --role "Key Vault Secrets User" --assignee <principalId> --scope <vault resource id>\` (the id: \`az keyvault show --name <vault> --query id -o tsv\`).
+        - On AKS with workload identity: create the federated credential (\`az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:<namespace>:<service account>\`), annotate the service account with azure.workload.identity/client-id=<client id> and label the pod azure.workload.identity/use=true, so AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are injected.
+        - A user-assigned identity: managedIdentityClientId (or AZURE_CLIENT_ID) must be that identity's client id (now cid, from AZURE_CLIENT_ID), and the identity must be attached to this resource (e.g. \`az webapp identity assign --name <app> --resource-group <rg> --identities <identity resource id>\`)."
+    `);
+    expect(
+      m.credentialUnavailable({
+        chain: 'ClientSecretCredential',
+        attempts: ['ClientSecretCredential: failed — AADSTS7000215'],
+      }),
+    ).toMatchInlineSnapshot(`
+      "The credential passed as \`credential\` (ClientSecretCredential) could not get a token for Azure Key Vault:
+        - ClientSecretCredential: failed — AADSTS7000215
+      To fix:
+        - Check how ClientSecretCredential (the \`credential\` option) is configured: tenant, client id, secret or certificate, and that it can run here.
+        - Locally: sign in with \`az login\` (then \`az account set --subscription <subscription id>\` if the vault is in another subscription than your default one; \`az login --tenant <tenant id>\` for another tenant). No Azure CLI? Install it from https://aka.ms/azure-cli. AZURE_TOKEN_CREDENTIALS=dev makes DefaultAzureCredential use only developer tools.
+        - On App Service / Functions: turn on the managed identity with \`az webapp identity assign --name <app> --resource-group <rg>\` (prints its principalId), then grant it the secrets with \`az role assignment create --role "Key Vault Secrets User" --assignee <principalId> --scope <vault resource id>\` (the id: \`az keyvault show --name <vault> --query id -o tsv\`).
+        - On AKS with workload identity: create the federated credential (\`az identity federated-credential create --name <name> --identity-name <identity> --resource-group <rg> --issuer <cluster OIDC issuer URL> --subject system:serviceaccount:<namespace>:<service account>\`), annotate the service account with azure.workload.identity/client-id=<client id> and label the pod azure.workload.identity/use=true, so AZURE_CLIENT_ID, AZURE_TENANT_ID and AZURE_FEDERATED_TOKEN_FILE are injected.
+        - A user-assigned identity: pass that identity's client id (\`new ManagedIdentityCredential({ clientId })\`), and attach the identity to this resource (e.g. \`az webapp identity assign --name <app> --resource-group <rg> --identities <identity resource id>\`)."
+    `);
+  });
+
+  it('name the credential option or variable that is wrong', () => {
+    expect([
+      m.invalidTokenCredentials('Invalid value for AZURE_TOKEN_CREDENTIALS = bogus.'),
+      m.NOT_A_TOKEN_CREDENTIAL,
+      m.TOKEN_REQUEST_ABORTED,
+      m.credentialNeeds.unknown,
+      m.credentialNeeds.broker,
+    ]).toMatchInlineSnapshot(`
+      [
+        "DefaultAzureCredential could not be created: Invalid value for AZURE_TOKEN_CREDENTIALS = bogus. Fix or unset AZURE_TOKEN_CREDENTIALS ('dev' = developer tools only, 'prod' = environment, workload and managed identity only, or one credential name such as ManagedIdentityCredential or AzureCliCredential).",
+        "\`credential\` must be a TokenCredential (an object with a getToken method), e.g. \`new ManagedIdentityCredential()\` from @azure/identity.",
+        "The token request was aborted.",
+        "DefaultAzureCredential could not set it up here",
+        "Not set up here: needs the @azure/identity-broker plugin and a signed-in Windows account (WAM)",
       ]
     `);
   });

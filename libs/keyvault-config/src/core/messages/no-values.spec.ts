@@ -28,6 +28,30 @@ const functions: Record<string, Case[]> = {
   azKeyVaultShow: [() => m.azKeyVaultShow('v', 'id')],
   azSecretSet: [() => m.azSecretSet('v', 'Db')],
   azSecretRecover: [() => m.azSecretRecover('v', 'Db')],
+  azSecretEnable: [() => m.azSecretEnable('v', 'Db')],
+  azRoleAssignmentCreate: [() => m.azRoleAssignmentCreate('oid', '<scope>')],
+  azLogin: [() => m.azLogin('t')],
+  azAccountSet: [() => m.azAccountSet()],
+  azWebappIdentityAssign: [() => m.azWebappIdentityAssign(true)],
+  azFederatedCredentialCreate: [() => m.azFederatedCredentialCreate()],
+  credentialWithIdentity: [() => m.credentialWithIdentity(withValue({ ...credential, objectId: 'o' }))],
+  authenticatedLine: [() => m.authenticatedLine('X as oid=o')],
+  credentialAttemptLine: [
+    () =>
+      m.credentialAttemptLine(withValue({ name: 'X', outcome: 'failed', reason: 'No response' } as const)),
+  ],
+  credentialUnavailable: [
+    () =>
+      m.credentialUnavailable(
+        withValue({
+          chain: 'DefaultAzureCredential',
+          attempts: ['X: failed — No response'],
+          managedIdentityClientId: 'c',
+        }),
+      ),
+    () => m.credentialUnavailable(withValue({ chain: 'MyCredential', attempts: [] })),
+  ],
+  invalidTokenCredentials: [() => m.invalidTokenCredentials('Invalid value.')],
   subjectOf: [() => m.subjectOf(subject), () => m.subjectOf(withValue({ ...subject, variable: 'DB' }))],
   credentialPhrase: [() => m.credentialPhrase(credential)],
   firewallDenied: [() => m.firewallDenied({ subject, vaultName: 'v', permission: 'get' })],
