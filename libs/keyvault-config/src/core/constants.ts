@@ -28,7 +28,7 @@ export const DEFAULT_REFRESH_JITTER = 0.1;
 export const MAX_REFRESH_BACKOFF_BASE_MS = 30_000;
 /**
  * How far this machine's clock may be behind Key Vault's when a refresh decides that a listed secret is
- * unchanged (see `unchangedSince` in loader.ts).
+ * unchanged (see `unchangedSince` in refresh-reuse.ts).
  */
 export const REFRESH_CLOCK_SKEW_ALLOWANCE_MS = 1_000;
 /** Consecutive failed refresh cycles at which health turns `down` (`degraded` before). */
@@ -45,6 +45,9 @@ export const MAX_RETRIES_RANGE = { min: 0, max: 10 } as const;
 
 /** Key Vault object names: 1–127 characters of 0-9, a-z, A-Z and `-`. */
 export const SECRET_NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;
+
+/** A secret version as accepted in `secrets` and in references: 1–64 letters and digits. */
+export const VERSION_PATTERN = /^[0-9a-zA-Z]{1,64}$/;
 
 /** The default mapping's segment separator (`Database--Password` → `Database.Password`). */
 export const SECRET_NAME_SEGMENT_SEPARATOR = '--';

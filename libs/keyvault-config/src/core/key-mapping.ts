@@ -1,6 +1,7 @@
 /**
- * Secret name → configuration key, JSON expansion, and the nested configuration object. Two secrets on
- * one key, or a value and an object on one path, are errors naming both secrets.
+ * Secret name → configuration key (the default mapping or the user's keyMapper), JSON expansion, and
+ * the nested configuration object. Two secrets on one key, or a value and an object on one path, are
+ * errors naming both secrets.
  */
 import { JSON_CONTENT_TYPE_PATTERN, SECRET_NAME_SEGMENT_SEPARATOR } from './constants.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode, vaultNameOf } from './errors.js';
@@ -24,6 +25,49 @@ export function parseKeyPath(key: string): string[] | undefined {
   if (typeof key !== 'string' || key.length === 0) return undefined;
   const path = key.split('.');
   return path.every((segment) => segment.length > 0 && !FORBIDDEN_SEGMENTS.has(segment)) ? path : undefined;
+}
+
+/** The part of a vault source that maps names to keys. */
+export interface KeyMapping {
+  /** Vault host (for messages). */
+  host: string;
+  keyMapper?: (secretName: string) => string | undefined;
+}
+
+/**
+ * The key path of a secret: the vault's keyMapper, or the default mapping. `null`: the keyMapper
+ * returned undefined (skip it); `undefined`: the default mapping found an empty segment. A keyMapper
+ * that throws or returns a non-key fails the load naming the secret.
+ */
+export function keyPathFor(
+  vault: KeyMapping,
+  mappedName: string,
+  secretName: string,
+): string[] | null | undefined {
+  if (!vault.keyMapper) {
+    const key = mapSecretName(mappedName);
+    return key === undefined ? undefined : parseKeyPath(key);
+  }
+  let key: string | undefined;
+  try {
+    key = vault.keyMapper(mappedName);
+  } catch (error) {
+    throw new KeyVaultConfigError(
+      KeyVaultConfigErrorCode.InvalidOptions,
+      `Invalid option \`keyMapper\`: it threw for secret '${secretName}' (${vault.host}). Fix the function; return undefined to skip a secret.`,
+      { key: 'keyMapper', secretName, vault: vault.host, cause: error },
+    );
+  }
+  if (key === undefined) return null;
+  const path = typeof key === 'string' ? parseKeyPath(key) : undefined;
+  if (!path) {
+    throw new KeyVaultConfigError(
+      KeyVaultConfigErrorCode.InvalidOptions,
+      `Invalid option \`keyMapper\`: for secret '${secretName}' (${vault.host}) it returned ${typeof key === 'string' ? `'${key}'` : typeof key}, which is not a key (a dot path such as 'Database.Password', or undefined to skip).`,
+      { key: 'keyMapper', secretName, vault: vault.host },
+    );
+  }
+  return path;
 }
 
 /** `application/json`, with parameters (`; charset=utf-8`), any case. */

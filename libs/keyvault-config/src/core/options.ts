@@ -21,6 +21,7 @@ import {
   REFRESH_INTERVAL_RANGE_MS,
   SECRET_NAME_PATTERN,
   TIMEOUT_RANGE_MS,
+  VERSION_PATTERN,
 } from './constants.js';
 import { parseDuration } from './duration.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
@@ -87,7 +88,6 @@ export interface ResolvedOptions {
 
 const EXPIRY_POLICIES: readonly ExpiryPolicy[] = ['load', 'warn', 'skip'];
 const PRECEDENCES = ['vault', 'environment'] as const;
-const VERSION_PATTERN = /^[0-9a-zA-Z]{1,64}$/;
 const DNS_SUFFIX_PATTERN = /^[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i;
 
 function invalid(option: string, problem: string): KeyVaultConfigError {

@@ -6,7 +6,7 @@
  * Keys are case-insensitive, whitespace around the parts and a trailing `;` or `/` are tolerated.
  * Messages name the variable and what is wrong; they never repeat the variable's value.
  */
-import { DEFAULT_VAULT_DNS_SUFFIX, SECRET_NAME_PATTERN } from './constants.js';
+import { DEFAULT_VAULT_DNS_SUFFIX, SECRET_NAME_PATTERN, VERSION_PATTERN } from './constants.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import { malformedReference, referenceProblem as problem } from './messages/index.js';
 import { isLoopbackHost, parseVaultUrl } from './options.js';
@@ -32,7 +32,6 @@ export interface EnvironmentReference {
 
 const REFERENCE_START = /^\s*@Microsoft\.KeyVault\s*\(/i;
 const REFERENCE = /^\s*@Microsoft\.KeyVault\s*\((.*)\)\s*$/is;
-const VERSION_PATTERN = /^[0-9a-zA-Z]{1,64}$/;
 const VAULT_NAME_PATTERN = /^[0-9a-zA-Z-]{1,63}$/;
 const KNOWN_KEYS = new Map([
   ['secreturi', 'SecretUri'],

@@ -1,7 +1,7 @@
 /**
- * Concurrency and retries: the bounded fetch pool shared by every vault and reference of a load, the
- * fail-fast task group, and the pipeline policy that retries 429 responses without Retry-After (the
- * SDK's default retry policy returns those unretried).
+ * The throttling retry policy: the pipeline policy added to every SecretClient that retries 429
+ * responses without Retry-After (the SDK's default retry policy returns those unretried). Concurrency
+ * (the fetch pool and the task group) is pool.ts's.
  */
 import {
   retryPolicy,
@@ -69,100 +69,4 @@ export function throttlingRetryPolicy(options: {
     maxRetries: options.maxRetries,
   });
   return { name: THROTTLING_RETRY_POLICY_NAME, sendRequest: policy.sendRequest };
-}
-
-/** An AbortError like the SDK's (name 'AbortError'). */
-export function abortError(message = 'The operation was aborted.'): Error {
-  const error = new Error(message);
-  error.name = 'AbortError';
-  return error;
-}
-
-/** Runs at most `limit` tasks at once; queued tasks never start once `signal` is aborted. */
-export interface Pool {
-  run<T>(task: () => Promise<T>): Promise<T>;
-  /** Tasks running now (for tests and diagnostics). */
-  readonly active: number;
-}
-
-export function createPool(limit: number, signal?: AbortSignal): Pool {
-  let active = 0;
-  const queue: Array<() => void> = [];
-  const hasCapacity = (): boolean => active < limit;
-  const next = (): void => {
-    // `start` (synchronously) increments `active`, which ends the loop at the limit.
-    while (queue.length > 0 && hasCapacity()) queue.shift()!();
-  };
-  return {
-    get active() {
-      return active;
-    },
-    run<T>(task: () => Promise<T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        const start = (): void => {
-          if (signal?.aborted) {
-            reject(abortError());
-            next();
-            return;
-          }
-          active++;
-          let promise: Promise<T>;
-          try {
-            promise = task();
-          } catch (error) {
-            promise = Promise.reject(error);
-          }
-          promise.then(resolve, reject).finally(() => {
-            active--;
-            next();
-          });
-        };
-        queue.push(start);
-        next();
-      });
-    },
-  };
-}
-
-/**
- * Collects the promises of one load. The first real failure aborts the load (so nothing more starts
- * and in-flight requests are cancelled) and is the one reported; aborts caused by it are ignored.
- */
-export class TaskGroup {
-  private readonly tasks: Promise<unknown>[] = [];
-  private firstError: unknown;
-  private failed = false;
-
-  constructor(private readonly controller: AbortController) {}
-
-  /** Adds a task; its rejection fails the group. */
-  add(promise: Promise<unknown>): void {
-    this.tasks.push(
-      promise.catch((error: unknown) => {
-        this.fail(error);
-      }),
-    );
-  }
-
-  /** Fails the group with this error unless it already failed. */
-  fail(error: unknown): void {
-    if (this.failed) return;
-    this.failed = true;
-    this.firstError = error;
-    this.controller.abort();
-  }
-
-  get hasFailed(): boolean {
-    return this.failed;
-  }
-
-  /** Waits for every task added so far (and those they add); throws the first failure. */
-  async settle(): Promise<void> {
-    for (let settled = 0; settled < this.tasks.length;) {
-      const batch = this.tasks.slice(settled);
-      settled += batch.length;
-      await Promise.all(batch);
-    }
-    if (this.failed) throw this.firstError;
-  }
 }

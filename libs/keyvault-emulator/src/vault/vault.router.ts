@@ -1,6 +1,6 @@
 import type { EmulatorRoute } from '../emulator.interfaces.js';
 
-/** Access-policy permission an operation needs (matches E2's `SecretPermission`). */
+/** Access-policy permission an operation needs (matches `SecretPermission` in authorization.ts). */
 export type RoutePermission = 'get' | 'list' | 'set' | 'update' | 'delete' | 'recover' | 'purge';
 
 /** A request resolved to an operation. */

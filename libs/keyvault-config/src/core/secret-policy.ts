@@ -1,0 +1,147 @@
+/**
+ * What the options and the source of a secret say about it, as data the one fetch path reads: what a
+ * 404 or a disabled secret means for each source at startup and during a refresh, when an expired secret
+ * is skipped or only warned about, and the user's `filter`. The wording of those skips, warnings and
+ * errors is here too, one small function each.
+ */
+import type { SecretProperties } from '@azure/keyvault-secrets';
+import { SkipReason } from './constants.js';
+import { KeyVaultConfigError, KeyVaultConfigErrorCode, vaultNameOf } from './errors.js';
+import type { ExpiryPolicy } from './interfaces.js';
+import type { ReportSubject } from './report.js';
+
+/** Where a fetched secret comes from: a listing, `secrets` (required or optional), or a reference. */
+export type SecretSource = 'list' | 'explicit' | 'explicit-optional' | 'reference';
+
+/**
+ * What a 404 or a disabled secret means: it is skipped with a reason (after a warning when `warn`),
+ * or the load fails.
+ */
+export type MissingOutcome = { skip: string; warn: boolean } | 'fail';
+
+/** The outcomes of the two ways a secret can be missing. */
+export interface MissingPolicy {
+  notFound: MissingOutcome;
+  disabled: MissingOutcome;
+}
+
+/** Listed a moment ago: gone by the time of the get is a race with a deletion, not an error. */
+const VANISHED_SINCE_LIST: MissingPolicy = {
+  notFound: { skip: SkipReason.DeletedSinceList, warn: true },
+  disabled: { skip: SkipReason.DisabledSinceList, warn: true },
+};
+/** Revocation during a refresh: the key goes away (failing the cycle would keep serving the value). */
+const REVOKED: MissingPolicy = {
+  notFound: { skip: SkipReason.Deleted, warn: true },
+  disabled: { skip: SkipReason.Disabled, warn: true },
+};
+const REQUIRED: MissingPolicy = { notFound: 'fail', disabled: 'fail' };
+/** The user said the secret may be absent: a skip in the report, no warning. */
+const OPTIONAL: MissingPolicy = {
+  notFound: { skip: SkipReason.NotFound, warn: false },
+  disabled: { skip: SkipReason.Disabled, warn: false },
+};
+
+/** What a missing secret means, by source, at startup and in a refresh cycle. */
+export const MISSING_POLICIES: Readonly<
+  Record<SecretSource, { readonly startup: MissingPolicy; readonly refresh: MissingPolicy }>
+> = {
+  list: { startup: VANISHED_SINCE_LIST, refresh: VANISHED_SINCE_LIST },
+  'explicit-optional': { startup: OPTIONAL, refresh: OPTIONAL },
+  explicit: { startup: REQUIRED, refresh: REVOKED },
+  reference: { startup: REQUIRED, refresh: REVOKED },
+};
+
+/** The outcome for one missing secret. */
+export function missingOutcome(
+  source: SecretSource,
+  refresh: boolean,
+  missing: keyof MissingPolicy,
+): MissingOutcome {
+  const policy = MISSING_POLICIES[source];
+  return (refresh ? policy.refresh : policy.startup)[missing];
+}
+
+/**
+ * What `expiredSecrets` means for a secret of this source. A reference is the environment variable
+ * itself: it is never skipped for expiry, only warned about.
+ */
+export function expiryAction(policy: ExpiryPolicy, source: SecretSource): ExpiryPolicy {
+  return source === 'reference' && policy === 'skip' ? 'warn' : policy;
+}
+
+/** 'expired' / 'not yet valid', or undefined. */
+export function expiryOf(properties: { expiresOn?: Date; notBefore?: Date }, now: Date): string | undefined {
+  if (properties.expiresOn && properties.expiresOn.getTime() <= now.getTime()) return SkipReason.Expired;
+  if (properties.notBefore && properties.notBefore.getTime() > now.getTime()) return SkipReason.NotYetValid;
+  return undefined;
+}
+
+/** The user's `filter`; a throw fails the load naming the secret. */
+export function runFilter(
+  filter: (properties: SecretProperties) => boolean,
+  properties: SecretProperties,
+): boolean {
+  try {
+    return Boolean(filter(properties));
+  } catch (error) {
+    throw new KeyVaultConfigError(
+      KeyVaultConfigErrorCode.InvalidOptions,
+      `Invalid option \`filter\`: it threw for secret '${properties.name}'. Fix the function (it receives properties only, never values).`,
+      { key: 'filter', secretName: properties.name, cause: error },
+    );
+  }
+}
+
+// ------------------------------------------------------------------------------------------ wording
+
+/** The warning of a skipped missing secret (`warn: true`); a reference's subject key is its variable. */
+export function missingWarning(source: SecretSource, subject: ReportSubject, reason: string): string {
+  const { secretName, vault, key } = subject;
+  if (source === 'list') return `Secret '${secretName}' in ${vault} was ${reason}; skipped.`;
+  if (source === 'reference') {
+    return `Environment variable ${key} refers to secret '${secretName}' in ${vault}, which is ${reason}; its value is removed from the configuration.`;
+  }
+  return `Secret '${secretName}' (key '${key}') in ${vault} is ${reason}; removed from the configuration.`;
+}
+
+/** The warning of an expired (or not yet valid) secret loaded anyway. */
+export function expiredWarning(source: SecretSource, subject: ReportSubject, expiry: string): string {
+  const { secretName, vault, key } = subject;
+  if (source === 'reference') {
+    return `Environment variable ${key} refers to secret '${secretName}' in ${vault}, which is ${expiry}; loaded anyway.`;
+  }
+  return `Secret '${secretName}' in ${vault} is ${expiry}; loaded anyway (expiredSecrets: 'warn').`;
+}
+
+/** A required secret (or a reference's secret) is disabled. */
+export function disabledError(source: SecretSource, subject: ReportSubject): KeyVaultConfigError {
+  const { secretName, vault, key } = subject;
+  const enable = `az keyvault secret set-attributes --vault-name ${vaultNameOf(vault)} --name ${secretName} --enabled true`;
+  if (source === 'reference') {
+    return new KeyVaultConfigError(
+      KeyVaultConfigErrorCode.InvalidReference,
+      `Environment variable ${key} refers to secret '${secretName}' in ${vault}, which is disabled. Enable it (\`${enable}\`) or fix the reference.`,
+      { key, secretName, vault },
+    );
+  }
+  return new KeyVaultConfigError(
+    KeyVaultConfigErrorCode.SecretNotFound,
+    `Secret '${secretName}' (key '${key}') in ${vault} is disabled. Enable it with \`${enable}\`, or mark it optional.`,
+    { secretName, vault, key },
+  );
+}
+
+/** A listed secret whose name has an empty segment under the default mapping. */
+export function unmappableNameWarning(secretName: string, vault: string): string {
+  return `Secret '${secretName}' in ${vault} does not map to a configuration key (empty segment); skipped.`;
+}
+
+/** An explicit secret whose name has an empty segment and no explicit key. */
+export function unmappableExplicitError(secretName: string, vault: string): KeyVaultConfigError {
+  return new KeyVaultConfigError(
+    KeyVaultConfigErrorCode.InvalidOptions,
+    `Invalid option \`secrets\`: '${secretName}' does not map to a key (empty segment); give it a key ({ name: '${secretName}', key: 'Some.Key' }).`,
+    { key: 'secrets', secretName, vault },
+  );
+}
