@@ -33,14 +33,16 @@ function input(overrides: Partial<MergeInput>): MergeInput {
   };
 }
 
+/** The KeyVaultConfigError `run` throws (anything else, or nothing, fails the test). */
 function thrown(run: () => unknown): KeyVaultConfigError {
+  let caught: unknown;
   try {
     run();
   } catch (error) {
-    expect(error).toBeInstanceOf(KeyVaultConfigError);
-    return error as KeyVaultConfigError;
+    caught = error;
   }
-  throw new Error('expected a KeyVaultConfigError');
+  expect(caught).toBeInstanceOf(KeyVaultConfigError);
+  return caught as KeyVaultConfigError;
 }
 
 describe('environmentNamesOf', () => {
