@@ -21,7 +21,8 @@ export default defineConfig({
   test: {
     include: ['libs/**/*.spec.ts', 'apps/**/*.spec.ts', 'test/**/*.e2e-spec.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    setupFiles: ['test/support/network-guard.setup.ts'],
+    // The environment guard first: its afterAll must run after every other hook of a file.
+    setupFiles: ['test/support/env-guard.setup.ts', 'test/support/network-guard.setup.ts'],
     // Separate processes: the managed-identity credential caches its source per process, and the
     // network guard's per-worker log relies on one worker per process.
     pool: 'forks',

@@ -3,42 +3,18 @@
  * lists (so a get-only identity works), missing / optional / disabled / pinned secrets, and readable
  * 403s for list and for get naming the permission, the identity and the fix.
  */
-import { randomUUID } from 'node:crypto';
-import { ManagedIdentityCredential } from '@azure/identity';
-import { startEmulator, type Emulator, type SeedSecret, type VaultRoleAlias } from 'keyvault-emulator';
+import type { SeedSecret, VaultRoleAlias } from 'keyvault-emulator';
 import { loadKeyVaultSecrets, type KeyVaultConfigOptions } from 'nestjs-keyvault-config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureLogger,
-  expectNoCanary,
-  rejectionOf,
-  secretValue,
-  useEmulatorIdentity,
-} from '../support/load-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { expectNoCanary, rejectionOf, secretValue } from '../support/load-harness.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  useEmulatorIdentity(emulator);
-});
-afterAll(() => emulator?.close());
+const fx = useEmulator();
 
 async function setup(secrets: SeedSecret[], role: VaultRoleAlias = 'user') {
-  const name = `v-${randomUUID().slice(0, 8)}`;
-  const vault = await emulator.addVault(name, { seed: secrets });
-  const identity = emulator.addIdentity({ clientId: randomUUID(), role });
-  const logger = captureLogger();
-  const load = (options: Partial<KeyVaultConfigOptions>) =>
-    loadKeyVaultSecrets({
-      vaultUrl: vault.url,
-      credential: new ManagedIdentityCredential({ clientId: identity.clientId }),
-      clientOptions: { tlsOptions: { ca: emulator.caCert } },
-      env: {},
-      logger,
-      ...options,
-    });
-  return { name, vault, identity, logger, load, host: new URL(vault.url).host };
+  const vault = await fx.freshVault(secrets, { role });
+  const load = (options: Partial<KeyVaultConfigOptions>) => loadKeyVaultSecrets(vault.options(options));
+  return { ...vault, load };
 }
 
 describe('explicit mode', () => {
@@ -49,7 +25,7 @@ describe('explicit mode', () => {
       { name: 'Unrelated', value: secretValue('unrelated') },
     ]);
     // Listing is refused for this vault: explicit mode must not care.
-    emulator.faults.add({ route: 'secrets.list', vault: s.name, status: 403 });
+    fx.emulator.faults.add({ route: 'secrets.list', vault: s.name, status: 403 });
     const { config, report } = await s.load({
       secrets: ['Db--Password', { name: 'Api-Key', key: 'Api.Key' }],
     });
@@ -58,13 +34,13 @@ describe('explicit mode', () => {
       ['Db.Password', 'explicit', 'loaded'],
       ['Api.Key', 'explicit', 'loaded'],
     ]);
-    expect(emulator.counters.count({ route: 'secrets.list', vault: s.name })).toBe(0);
+    expect(fx.emulator.counters.count({ route: 'secrets.list', vault: s.name })).toBe(0);
     expectNoCanary(report, s.logger.lines);
   });
 
   it('accepts the record form and pins versions', async () => {
     const s = await setup([{ name: 'Rotated', value: secretValue('v1') }]);
-    const handle = emulator.vault(s.name);
+    const handle = fx.emulator.vault(s.name);
     const first = (await s.load({ secrets: ['Rotated'] })).report.entries[0]!.version!;
     handle.setSecret({ name: 'Rotated', value: secretValue('v2') });
     const { config, report } = await s.load({
@@ -80,8 +56,10 @@ describe('explicit mode', () => {
     const s = await setup(names.map((name, i) => ({ name, value: secretValue(i) })));
     const { report } = await s.load({ secrets: names });
     expect(report.loaded).toBe(40);
-    expect(emulator.counters.count({ vault: s.name, status: 401 })).toBe(1);
-    expect(emulator.counters.count({ route: 'identity.appservice', clientId: s.identity.clientId })).toBe(1);
+    expect(fx.emulator.counters.count({ vault: s.name, status: 401 })).toBe(1);
+    expect(fx.emulator.counters.count({ route: 'identity.appservice', clientId: s.identity.clientId })).toBe(
+      1,
+    );
   });
 
   it('fails on a missing secret naming it, and skips it when optional', async () => {
@@ -120,7 +98,7 @@ describe('explicit mode', () => {
     const error = await rejectionOf(s.load({ secrets: ['ok', 'not_ok'] }));
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.message).toContain('`secrets[1]`');
-    expect(emulator.counters.count({ vault: s.name })).toBe(0);
+    expect(fx.emulator.counters.count({ vault: s.name })).toBe(0);
   });
 });
 

@@ -3,52 +3,26 @@
  * 429 with and without Retry-After), retry budgets, the load deadline, unreachable vaults, TLS, the
  * credential, `optional: true`, all-or-nothing, and bad input. Every value carries the canary.
  */
-import { createServer } from 'node:net';
-import { randomUUID } from 'node:crypto';
 import { CredentialUnavailableError, ManagedIdentityCredential } from '@azure/identity';
-import { startEmulator, type Emulator, type FaultSpec, type SeedSecret } from 'keyvault-emulator';
+import type { FaultSpec, SeedSecret } from 'keyvault-emulator';
 import { KeyVaultConfigError, loadKeyVaultSecrets, type KeyVaultConfigOptions } from 'nestjs-keyvault-config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureLogger,
-  expectNoCanary,
-  rejectionOf,
-  secretValue,
-  useEmulatorIdentity,
-} from '../support/load-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { captureLogger, expectNoCanary, rejectionOf, secretValue } from '../support/load-harness.js';
+import { closedPort } from '../support/ports.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  useEmulatorIdentity(emulator);
-});
-afterAll(() => emulator?.close());
+const fx = useEmulator();
 
 const SECRETS: SeedSecret[] = Array.from({ length: 6 }, (_, i) => ({ name: `S${i}`, value: secretValue(i) }));
 
 async function setup(faults: Array<Omit<FaultSpec, 'vault'>> = [], secrets = SECRETS) {
-  const name = `v-${randomUUID().slice(0, 8)}`;
-  const vault = await emulator.addVault(name, { seed: secrets });
-  for (const fault of faults) emulator.faults.add({ ...fault, vault: name });
-  const identity = emulator.addIdentity({ clientId: randomUUID(), role: 'user' });
-  const logger = captureLogger();
-  const load = (options: Partial<KeyVaultConfigOptions> = {}) =>
-    loadKeyVaultSecrets({
-      vaultUrl: vault.url,
-      credential: new ManagedIdentityCredential({ clientId: identity.clientId }),
-      // Short backoff keeps the file fast; the policy is the same.
-      clientOptions: {
-        tlsOptions: { ca: emulator.caCert },
-        retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 20 },
-      },
-      env: {},
-      logger,
-      ...options,
-    });
-  const count = (route: 'secrets.get' | 'secrets.list', status?: number) =>
-    emulator.counters.count({ route, vault: name, status });
-  return { name, vault, logger, load, count };
+  const vault = await fx.freshVault(secrets, {
+    faults,
+    // Short backoff keeps the file fast; the policy is the same.
+    clientOptions: { retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 20 } },
+  });
+  const load = (options: Partial<KeyVaultConfigOptions> = {}) => loadKeyVaultSecrets(vault.options(options));
+  return { ...vault, vault, load };
 }
 
 describe('transient failures are retried', () => {
@@ -69,7 +43,7 @@ describe('transient failures are retried', () => {
       expect(report.loaded).toBe(SECRETS.length);
       expect(config.S0).toBe(secretValue(0));
       expect(s.count('secrets.get', 200)).toBe(SECRETS.length);
-      const faulted = emulator.counters
+      const faulted = fx.emulator.counters
         .log()
         .filter((e) => e.vault === s.name && e.fault !== undefined && e.fault !== 'latency');
       expect(faulted).toHaveLength(5);
@@ -109,7 +83,7 @@ describe('deadline and reachability', () => {
   );
 
   it('fails with VAULT_UNREACHABLE when nothing listens', async () => {
-    const port = await freePort();
+    const port = await closedPort();
     const error = await rejectionOf(
       loadKeyVaultSecrets({
         vaultUrl: `https://127.0.0.1:${port}`,
@@ -193,33 +167,22 @@ describe('bad input fails before any request', () => {
     [{ vaultUrl: 'https://my-vault.vault.azure.net', vaults: [] }, '`vaults`'],
     [{}, 'KEY_VAULT_URL'],
   ] as Array<[KeyVaultConfigOptions, string]>)('%j', async (options, text) => {
-    const before = emulator.counters.log().length;
+    const before = fx.emulator.counters.log().length;
     const error = await rejectionOf(loadKeyVaultSecrets({ env: {}, logger: captureLogger(), ...options }));
     expect(error).toBeInstanceOf(KeyVaultConfigError);
     expect(error.code).toBe('INVALID_OPTIONS');
     expect(error.message).toContain(text);
-    expect(emulator.counters.log().length).toBe(before);
+    expect(fx.emulator.counters.log().length).toBe(before);
   });
 
   it('reads KEY_VAULT_URL from the environment', async () => {
     const s = await setup();
     const { report } = await loadKeyVaultSecrets({
       credential: new ManagedIdentityCredential(),
-      clientOptions: { tlsOptions: { ca: emulator.caCert } },
+      clientOptions: { tlsOptions: { ca: fx.emulator.caCert } },
       env: { KEY_VAULT_URL: s.vault.url },
       logger: captureLogger(),
     });
     expect(report.loaded).toBe(SECRETS.length);
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

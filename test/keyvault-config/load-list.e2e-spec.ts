@@ -3,53 +3,35 @@
  * prefix, filter, disabled and expired secrets, secrets vanishing between list and get, JSON content,
  * mapping, collisions, precedence and several vaults. Every value carries the canary.
  */
-import { randomUUID } from 'node:crypto';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { startEmulator, type Emulator, type SeedSecret } from 'keyvault-emulator';
+import type { SeedSecret } from 'keyvault-emulator';
 import {
   KeyVaultConfigError,
   loadKeyVaultSecrets,
   type KeyVaultConfigOptions,
   type KeyVaultLoadResult,
 } from 'nestjs-keyvault-config';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureLogger,
-  expectNoCanary,
-  rejectionOf,
-  secretValue,
-  useEmulatorIdentity,
-} from '../support/load-harness.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator, type FreshVault } from '../support/emulator.fixture.js';
+import { captureLogger, expectNoCanary, rejectionOf, secretValue } from '../support/load-harness.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  useEmulatorIdentity(emulator);
-});
-afterAll(() => emulator?.close());
+const fx = useEmulator();
 
 /** A fresh vault with exactly these secrets, and a fresh identity (so token counts start at zero). */
-async function vaultWith(secrets: SeedSecret[]): Promise<{ name: string; url: string; identity: string }> {
-  const name = `v-${randomUUID().slice(0, 8)}`;
-  const vault = await emulator.addVault(name, { seed: secrets });
-  const { clientId } = emulator.addIdentity({ clientId: randomUUID(), role: 'user' });
-  return { name, url: vault.url, identity: clientId };
+async function vaultWith(
+  secrets: SeedSecret[],
+): Promise<Omit<FreshVault, 'identity'> & { identity: string }> {
+  const vault = await fx.freshVault(secrets);
+  return { ...vault, identity: vault.identity.clientId };
 }
 
+/** One load with a logger of its own; no value may reach the report or the log. */
 async function load(
-  vault: { url: string; identity: string },
+  vault: Pick<FreshVault, 'options'>,
   options: Partial<KeyVaultConfigOptions> = {},
 ): Promise<KeyVaultLoadResult & { logger: ReturnType<typeof captureLogger> }> {
   const logger = captureLogger();
-  const result = await loadKeyVaultSecrets({
-    vaultUrl: vault.url,
-    credential: new ManagedIdentityCredential({ clientId: vault.identity }),
-    clientOptions: { tlsOptions: { ca: emulator.caCert } },
-    env: {},
-    logger,
-    ...options,
-  });
+  const result = await loadKeyVaultSecrets(vault.options({ logger, ...options }));
   expectNoCanary(result.report, logger.lines);
   return { ...result, logger };
 }
@@ -67,7 +49,7 @@ describe('list mode', () => {
       })),
     );
     // Slow list pages make the overlap visible in the request log.
-    emulator.faults.add({ route: 'secrets.list', vault: vault.name, latencyMs: 40 });
+    fx.emulator.faults.add({ route: 'secrets.list', vault: vault.name, latencyMs: 40 });
     const { config, report, logger } = await load(vault, { concurrency: 8 });
 
     expect(report.loaded).toBe(count);
@@ -84,7 +66,7 @@ describe('list mode', () => {
     expect(report.vaults).toEqual([new URL(vault.url).host]);
     expect(report.credential).toMatchObject({ name: 'ManagedIdentityCredential', clientId: vault.identity });
 
-    const log = emulator.counters.log().filter((e) => e.vault === vault.name);
+    const log = fx.emulator.counters.log().filter((e) => e.vault === vault.name);
     const lists = log.filter((e) => e.route === 'secrets.list' && e.status === 200);
     expect(lists).toHaveLength(Math.ceil(count / 25));
     const lastList = log.lastIndexOf(lists[lists.length - 1]!);
@@ -92,8 +74,8 @@ describe('list mode', () => {
     expect(firstGet).toBeGreaterThanOrEqual(0);
     expect(firstGet).toBeLessThan(lastList); // fetching started before the last page arrived
     expect(log.filter((e) => e.status === 401)).toHaveLength(1); // one challenge
-    expect(emulator.counters.count({ route: 'identity.appservice', clientId: vault.identity })).toBe(1); // one token
-    expect(emulator.counters.count({ route: 'secrets.get', vault: vault.name })).toBe(count);
+    expect(fx.emulator.counters.count({ route: 'identity.appservice', clientId: vault.identity })).toBe(1); // one token
+    expect(fx.emulator.counters.count({ route: 'secrets.get', vault: vault.name })).toBe(count);
 
     const infos = logger.infos().filter((l) => l.startsWith('Loaded'));
     expect(infos).toHaveLength(1);
@@ -107,7 +89,7 @@ describe('list mode', () => {
   it('reuses the client (no new challenge, no new token) on a second load with the same credential', async () => {
     const vault = await vaultWith([{ name: 'A', value: secretValue('a') }]);
     const credential = new ManagedIdentityCredential({ clientId: vault.identity });
-    const clientOptions = { tlsOptions: { ca: emulator.caCert } };
+    const clientOptions = { tlsOptions: { ca: fx.emulator.caCert } };
     await loadKeyVaultSecrets({
       vaultUrl: vault.url,
       credential,
@@ -122,8 +104,8 @@ describe('list mode', () => {
       env: {},
       logger: captureLogger(),
     });
-    expect(emulator.counters.count({ vault: vault.name, status: 401 })).toBe(1);
-    expect(emulator.counters.count({ route: 'identity.appservice', clientId: vault.identity })).toBe(1);
+    expect(fx.emulator.counters.count({ vault: vault.name, status: 401 })).toBe(1);
+    expect(fx.emulator.counters.count({ route: 'identity.appservice', clientId: vault.identity })).toBe(1);
   });
 
   it.each([
@@ -166,7 +148,7 @@ describe('list mode', () => {
       expect(entry('Api_Key')).toMatchObject({ status: 'skipped', reason: 'filtered out' });
       expect(entry('Off')).toMatchObject({ status: 'skipped', reason: 'disabled' });
       expect(entry('other-Thing')).toBeUndefined();
-      expect(emulator.counters.count({ route: 'secrets.get', vault: vault.name })).toBe(gets);
+      expect(fx.emulator.counters.count({ route: 'secrets.get', vault: vault.name })).toBe(gets);
       expect([entry('Old')!.status, entry('Old')!.reason]).toEqual(old);
       expect([entry('Later')!.status, entry('Later')!.reason]).toEqual(later);
       expect('Old' in config).toBe(old[0] === 'loaded');
@@ -183,7 +165,7 @@ describe('list mode', () => {
       { name: 'Off', value: secretValue('off') },
       { name: 'Kept', value: secretValue('kept') },
     ]);
-    const handle = emulator.vault(vault.name);
+    const handle = fx.emulator.vault(vault.name);
     const { config, report, logger } = await load(vault, {
       filter: (p) => {
         if (p.name === 'Gone') handle.deleteSecret('Gone');
@@ -327,7 +309,7 @@ describe('precedence and several vaults', () => {
     const { config, report } = await loadKeyVaultSecrets({
       vaults: [{ vaultUrl: one.url }, { vaultUrl: two.url }],
       credential: new ManagedIdentityCredential({ clientId: one.identity }),
-      clientOptions: { tlsOptions: { ca: emulator.caCert } },
+      clientOptions: fx.clientOptions(),
       env: {},
       logger,
     });
@@ -354,7 +336,7 @@ describe('precedence and several vaults', () => {
       loadKeyVaultSecrets({
         vaults: [{ vaultUrl: one.url }, { vaultUrl: two.url }],
         credential: new ManagedIdentityCredential({ clientId: one.identity }),
-        clientOptions: { tlsOptions: { ca: emulator.caCert } },
+        clientOptions: fx.clientOptions(),
         env: {},
         logger: captureLogger(),
       }),

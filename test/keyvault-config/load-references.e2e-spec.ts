@@ -5,49 +5,45 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
 import { loadKeyVaultSecrets, type KeyVaultConfigOptions } from 'nestjs-keyvault-config';
 import * as v from 'valibot';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { useEmulator } from '../support/emulator.fixture.js';
 import {
   captureLogger,
   emulatorVaultAgent,
   expectNoCanary,
   rejectionOf,
   secretValue,
-  useEmulatorIdentity,
 } from '../support/load-harness.js';
 
-let emulator: Emulator;
+const fx = useEmulator({
+  seed: [
+    { name: 'App-Setting', value: secretValue('setting') },
+    { name: 'Port', value: '8080' },
+  ],
+});
 let refs: { name: string; url: string; host: string; v1: string };
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    seed: [
-      { name: 'App-Setting', value: secretValue('setting') },
-      { name: 'Port', value: '8080' },
-    ],
-  });
-  useEmulatorIdentity(emulator);
-  const name = `refs${randomUUID().slice(0, 6)}`;
-  const vault = await emulator.addVault(name, {
-    seed: [
+  const vault = await fx.freshVault(
+    [
       { name: 'Db-Password', value: secretValue('db') },
       { name: 'Json-Like', value: '{"a":1}', contentType: 'application/json' },
     ],
-  });
-  const v1 = vault.setSecret({ name: 'Rotated', value: secretValue('rotated-1') });
-  vault.setSecret({ name: 'Rotated', value: secretValue('rotated-2') });
-  refs = { name, url: vault.url, host: new URL(vault.url).host, v1 };
+    { name: `refs${randomUUID().slice(0, 6)}` },
+  );
+  const v1 = vault.handle.setSecret({ name: 'Rotated', value: secretValue('rotated-1') });
+  vault.handle.setSecret({ name: 'Rotated', value: secretValue('rotated-2') });
+  refs = { name: vault.name, url: vault.url, host: vault.host, v1 };
 });
-afterAll(() => emulator?.close());
 
 function load(options: Partial<KeyVaultConfigOptions>) {
   const logger = captureLogger();
   const promise = loadKeyVaultSecrets({
     credential: new ManagedIdentityCredential(),
-    clientOptions: { tlsOptions: { ca: emulator.caCert } },
+    clientOptions: fx.clientOptions(),
     logger,
     ...options,
   });
@@ -62,7 +58,7 @@ describe('references', () => {
       JSON_LIKE: ` @Microsoft.KeyVault( SecretUri = ${refs.url}/secrets/Json-Like ) `,
       PLAIN: 'plain',
     };
-    const { promise, logger } = load({ env, vaultUrl: emulator.vaultUrl });
+    const { promise, logger } = load({ env, vaultUrl: fx.emulator.vaultUrl });
     const { config, report } = await promise;
     expect(config).toMatchObject({
       DB_PASSWORD: secretValue('db'),
@@ -78,7 +74,7 @@ describe('references', () => {
       vault: refs.host,
       status: 'loaded',
     });
-    expect(report.vaults).toEqual([new URL(emulator.vaultUrl).host, refs.host]);
+    expect(report.vaults).toEqual([new URL(fx.emulator.vaultUrl).host, refs.host]);
     expectNoCanary(report, logger.lines);
   });
 
@@ -87,7 +83,7 @@ describe('references', () => {
       DB_PASSWORD: `@Microsoft.KeyVault(VaultName=${refs.name};SecretName=Db-Password)`,
       ROTATED: `@Microsoft.KeyVault(VaultName=${refs.name}; SecretName=Rotated; SecretVersion=${refs.v1};)`,
     };
-    const { promise } = load({ env, clientOptions: { agent: emulatorVaultAgent(emulator, refs.name) } });
+    const { promise } = load({ env, clientOptions: { agent: emulatorVaultAgent(fx.emulator, refs.name) } });
     const { config, report } = await promise;
     expect(config).toEqual({ DB_PASSWORD: secretValue('db'), ROTATED: secretValue('rotated-1') });
     expect(report.vaults).toEqual([`${refs.name}.vault.azure.net`]);
@@ -96,23 +92,23 @@ describe('references', () => {
 
   it('leaves references alone with resolveReferences: false', async () => {
     const env = { DB_PASSWORD: `@Microsoft.KeyVault(SecretUri=${refs.url}/secrets/Db-Password)` };
-    const { config } = await load({ env, vaultUrl: emulator.vaultUrl, resolveReferences: false }).promise;
+    const { config } = await load({ env, vaultUrl: fx.emulator.vaultUrl, resolveReferences: false }).promise;
     expect(config).not.toHaveProperty('DB_PASSWORD');
   });
 
   it('fails on a malformed reference naming the variable, before any request', async () => {
-    const before = emulator.counters.log().length;
+    const before = fx.emulator.counters.log().length;
     const env = { GOOD: 'x', BROKEN_REF: `@Microsoft.KeyVault(VaultName=${refs.name})` };
-    const error = await rejectionOf(load({ env, vaultUrl: emulator.vaultUrl }).promise);
+    const error = await rejectionOf(load({ env, vaultUrl: fx.emulator.vaultUrl }).promise);
     expect(error.code).toBe('INVALID_REFERENCE');
     expect(error.key).toBe('BROKEN_REF');
     expect(error.message).toContain('BROKEN_REF');
-    expect(emulator.counters.log().length).toBe(before);
+    expect(fx.emulator.counters.log().length).toBe(before);
   });
 
   it('fails on a reference to a missing secret naming the variable', async () => {
     const env = { MISSING_REF: `@Microsoft.KeyVault(SecretUri=${refs.url}/secrets/Nope)` };
-    const error = await rejectionOf(load({ env, vaultUrl: emulator.vaultUrl }).promise);
+    const error = await rejectionOf(load({ env, vaultUrl: fx.emulator.vaultUrl }).promise);
     expect(error.code).toBe('SECRET_NOT_FOUND');
     expect(error.key).toBe('MISSING_REF');
     expect(error.message).toMatch(/^Environment variable MISSING_REF/);
@@ -121,12 +117,12 @@ describe('references', () => {
 
   it('ranks references as environment values under both precedences', async () => {
     const env = { App_Setting: `@Microsoft.KeyVault(SecretUri=${refs.url}/secrets/Db-Password)` };
-    const vaultWins = await load({ env, vaultUrl: emulator.vaultUrl }).promise;
+    const vaultWins = await load({ env, vaultUrl: fx.emulator.vaultUrl }).promise;
     expect(vaultWins.config.App_Setting).toBe(secretValue('setting'));
     expect(vaultWins.report.entries.find((e) => e.source === 'reference')).toMatchObject({
       status: 'skipped',
     });
-    const envWins = await load({ env, vaultUrl: emulator.vaultUrl, precedence: 'environment' }).promise;
+    const envWins = await load({ env, vaultUrl: fx.emulator.vaultUrl, precedence: 'environment' }).promise;
     expect(envWins.config.App_Setting).toBe(secretValue('db'));
     expect(envWins.report.entries.find((e) => e.source === 'list' && e.key === 'App_Setting')).toMatchObject({
       status: 'skipped',
@@ -149,7 +145,7 @@ describe('validationSchema', () => {
       App_Setting: z.string(),
       Port: z.string().regex(/^\d+$/),
     });
-    const { config } = await load({ env: envFor(), vaultUrl: emulator.vaultUrl, validationSchema: schema })
+    const { config } = await load({ env: envFor(), vaultUrl: fx.emulator.vaultUrl, validationSchema: schema })
       .promise;
     expect(config).not.toHaveProperty('NODE_ENV'); // validation checks; it does not add the environment
   });
@@ -176,7 +172,7 @@ describe('validationSchema', () => {
   ])('fails with %s naming the keys, never the values', async (_vendor, schema) => {
     const { promise, logger } = load({
       env: envFor(),
-      vaultUrl: emulator.vaultUrl,
+      vaultUrl: fx.emulator.vaultUrl,
       validationSchema: schema,
     });
     const error = await rejectionOf(promise);

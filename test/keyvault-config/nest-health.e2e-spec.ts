@@ -3,54 +3,31 @@
  * number of keys and the last successful refresh; degraded (HTTP 200) after a failed cycle; down
  * (503) from `healthFailureThreshold` consecutive failures; up again on recovery. Never a value.
  */
-import { randomUUID } from 'node:crypto';
-import { ManagedIdentityCredential } from '@azure/identity';
 import { ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService, TerminusModule, type HealthIndicatorResult } from '@nestjs/terminus';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
 import { KeyVaultConfigModule, KeyVaultHealthIndicator, KeyVaultConfigWatcher } from 'nestjs-keyvault-config';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { captureLogger, expectNoCanary, secretValue, useEmulatorIdentity } from '../support/load-harness.js';
+import { expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { expectNoCanary, secretValue } from '../support/load-harness.js';
+import { bootApp } from '../support/nest-app.js';
 
-let emulator: Emulator;
-let app: TestingModule;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  useEmulatorIdentity(emulator);
-});
-afterAll(async () => {
-  await app?.close();
-  await emulator?.close();
-});
+const fx = useEmulator();
 
 it('reports up, degraded, down and up again through terminus, without values', async () => {
-  const name = `v-${randomUUID().slice(0, 8)}`;
-  const vault = await emulator.addVault(name, {
-    seed: [
+  const vault = await fx.freshVault(
+    [
       { name: 'Db--Password', value: secretValue('db') },
       { name: 'Api-Key', value: secretValue('api') },
     ],
-  });
-  const { clientId } = emulator.addIdentity({ clientId: randomUUID(), role: 'user' });
-  const logger = captureLogger();
-  app = await Test.createTestingModule({
-    imports: [
-      TerminusModule.forRoot({ logger: false }),
-      await KeyVaultConfigModule.forRoot({
-        vaultUrl: vault.url,
-        credential: new ManagedIdentityCredential({ clientId }),
-        clientOptions: { tlsOptions: { ca: emulator.caCert }, retryOptions: { retryDelayInMs: 5 } },
-        maxRetries: 0,
-        env: {},
-        ignoreEnvFile: true,
-        logger,
-        healthFailureThreshold: 2,
-      }),
-    ],
-  }).compile();
-  await app.init();
+    { clientOptions: { retryOptions: { retryDelayInMs: 5 } } },
+  );
+  const { name, logger } = vault;
+  const app = await bootApp(fx, [
+    TerminusModule.forRoot({ logger: false }),
+    await KeyVaultConfigModule.forRoot(
+      vault.options({ maxRetries: 0, ignoreEnvFile: true, healthFailureThreshold: 2 }),
+    ),
+  ]);
   const health = app.get(HealthCheckService);
   const indicator = app.get(KeyVaultHealthIndicator);
   const secrets = app.get(KeyVaultConfigWatcher);
@@ -71,7 +48,7 @@ it('reports up, degraded, down and up again through terminus, without values', a
     lastRefreshAt: secrets.report.loadedAt.toISOString(),
   });
 
-  emulator.faults.add({ route: 'secrets.list', vault: name, status: 503 });
+  fx.emulator.faults.add({ route: 'secrets.list', vault: name, status: 503 });
   expect((await secrets.refresh()).ok).toBe(false);
   const degraded = await check();
   seen.push(degraded);
@@ -100,7 +77,7 @@ it('reports up, degraded, down and up again through terminus, without values', a
   // A caller may still ask with its own threshold.
   expect(indicator.isHealthy('kv', { failureThreshold: 5 }).kv.status).toBe('degraded');
 
-  emulator.faults.clear();
+  fx.emulator.faults.clear();
   const refreshed = await secrets.refresh();
   expect(refreshed.ok).toBe(true);
   const again = await check();

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import { Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
 import {
   KeyVaultConfigError,
   KeyVaultConfigModule,
@@ -20,13 +19,8 @@ import {
   type KeyVaultConfigModuleOptions,
 } from 'nestjs-keyvault-config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  captureLogger,
-  expectNoCanary,
-  rejectionOf,
-  secretValue,
-  useEmulatorIdentity,
-} from '../support/load-harness.js';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { captureLogger, expectNoCanary, rejectionOf, secretValue } from '../support/load-harness.js';
 
 const DB_OPTIONS = Symbol('DB_OPTIONS');
 
@@ -67,28 +61,25 @@ class UsesConfigAtConstruction {
   }
 }
 
-let emulator: Emulator;
+const fx = useEmulator({
+  seed: [
+    { name: 'Database--Password', value: secretValue('db') },
+    { name: 'API-KEY', value: secretValue('api') },
+  ],
+});
 let dir: string;
 
-beforeAll(async () => {
-  emulator = await startEmulator({
-    seed: [
-      { name: 'Database--Password', value: secretValue('db') },
-      { name: 'API-KEY', value: secretValue('api') },
-    ],
-  });
-  useEmulatorIdentity(emulator);
+beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'kv-nest-'));
 });
-afterAll(async () => {
-  await emulator?.close();
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
 function moduleOptions(overrides: Partial<KeyVaultConfigModuleOptions> = {}): KeyVaultConfigModuleOptions {
   return {
-    vaultUrl: emulator.vaultUrl,
-    clientOptions: { tlsOptions: { ca: emulator.caCert } },
+    vaultUrl: fx.emulator.vaultUrl,
+    clientOptions: fx.clientOptions(),
     ignoreEnvFile: true,
     ...overrides,
   };
@@ -127,7 +118,7 @@ describe('KeyVaultConfigModule.forRoot', () => {
     );
     expect(secrets.report.entries.every((entry) => /^[0-9a-f]{32}$/.test(entry.version ?? ''))).toBe(true);
     expect(secrets.report.credential?.name).toBe('ManagedIdentityCredential');
-    expect(secrets.report.credential?.objectId).toBe(emulator.systemAssigned.objectId);
+    expect(secrets.report.credential?.objectId).toBe(fx.emulator.systemAssigned.objectId);
     expect(logger.infos().join('\n')).toContain('ManagedIdentityCredential');
     expectNoCanary(secrets.report, logger.lines);
     await moduleRef.close();
@@ -150,12 +141,13 @@ describe('KeyVaultConfigModule.forRoot', () => {
 
   it('reads the vault URL from a .env file', async () => {
     const envFile = join(dir, 'vault-url.env');
-    writeFileSync(envFile, `KEY_VAULT_URL=${emulator.vaultUrl}\n`);
-    delete process.env.KEY_VAULT_URL;
+    writeFileSync(envFile, `KEY_VAULT_URL=${fx.emulator.vaultUrl}\n`);
+    // ConfigModule copies the .env file into process.env: unset now, put back after the test.
+    fx.setEnv({ KEY_VAULT_URL: undefined });
     const moduleRef = await Test.createTestingModule({
       imports: [
         KeyVaultConfigModule.forRoot({
-          clientOptions: { tlsOptions: { ca: emulator.caCert } },
+          clientOptions: fx.clientOptions(),
           envFilePath: envFile,
         }),
       ],
@@ -214,15 +206,14 @@ describe("keyVaultConfig() in the application's own ConfigModule.forRoot", () =>
 
   it('reads KEY_VAULT_URL from the same .env file ConfigModule will load', async () => {
     const envFile = join(dir, 'factory.env');
-    writeFileSync(envFile, `KEY_VAULT_URL=${emulator.vaultUrl}\nPLAIN=from-dotenv\n`);
-    delete process.env.KEY_VAULT_URL;
+    writeFileSync(envFile, `KEY_VAULT_URL=${fx.emulator.vaultUrl}\nPLAIN=from-dotenv\n`);
+    // ConfigModule copies the .env file into process.env: unset now, put back after the test.
+    fx.setEnv({ KEY_VAULT_URL: undefined, PLAIN: undefined });
     const moduleRef = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({
           envFilePath: envFile,
-          load: [
-            keyVaultConfig({ envFilePath: envFile, clientOptions: { tlsOptions: { ca: emulator.caCert } } }),
-          ],
+          load: [keyVaultConfig({ envFilePath: envFile, clientOptions: fx.clientOptions() })],
         }),
       ],
     }).compile();

@@ -4,57 +4,40 @@
  * without failing the cycle; a pinned version never moves. Also: refresh keeps working across token
  * expiry (the emulator issues short-lived tokens).
  */
-import { randomUUID } from 'node:crypto';
-import { ManagedIdentityCredential } from '@azure/identity';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { watchKeyVaultSecrets, type KeyVaultWatcher } from 'nestjs-keyvault-config';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogger, expectNoCanary, secretValue, useEmulatorIdentity } from '../support/load-harness.js';
+import { watchKeyVaultSecrets, type KeyVaultConfigOptions } from 'nestjs-keyvault-config';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { captureLogger, expectNoCanary, secretValue } from '../support/load-harness.js';
 
-let emulator: Emulator;
-const watchers: KeyVaultWatcher[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  useEmulatorIdentity(emulator);
-});
-afterEach(async () => {
-  for (const w of watchers.splice(0)) await w.stop();
-});
-afterAll(() => emulator?.close());
+const fx = useEmulator();
 
 async function setup() {
-  const name = `v-${randomUUID().slice(0, 8)}`;
-  const vault = await emulator.addVault(name, {
-    seed: [
+  const vault = await fx.freshVault(
+    [
       { name: 'Db--Password', value: secretValue('db1') },
       { name: 'Api-Key', value: secretValue('api1') },
       { name: 'Old', value: secretValue('old1') },
     ],
-  });
-  // Get-only: this identity's list requests are refused.
-  emulator.faults.add({ route: 'secrets.list', vault: name, status: 403 });
-  const { clientId } = emulator.addIdentity({ clientId: randomUUID(), role: 'user' });
-  return { name, vault, handle: emulator.vault(name), clientId };
+    // Get-only: this identity's list requests are refused.
+    { faults: [{ route: 'secrets.list', status: 403 }] },
+  );
+  const watch = async (options: Partial<KeyVaultConfigOptions>) =>
+    fx.afterTest(await watchKeyVaultSecrets(vault.options(options)), (w) => w.stop());
+  return { ...vault, clientId: vault.identity.clientId, watch };
 }
 
 const count = (vault: string, route: 'secrets.list' | 'secrets.get') =>
-  emulator.counters.count({ route, vault });
+  fx.emulator.counters.count({ route, vault });
 
 describe('explicit mode refresh with a get-only identity', () => {
   it('gets each named secret per cycle, never lists, and applies rotations and revocations', async () => {
     const s = await setup();
     const pinned = s.handle.setSecret({ name: 'Old', value: secretValue('old2') });
     const logger = captureLogger();
-    const watcher = await watchKeyVaultSecrets({
-      vaultUrl: s.vault.url,
-      credential: new ManagedIdentityCredential({ clientId: s.clientId }),
-      clientOptions: { tlsOptions: { ca: emulator.caCert } },
-      env: {},
+    const watcher = await s.watch({
       logger,
       secrets: ['Db--Password', { name: 'Api-Key', key: 'Api.Key' }, { name: 'Old', version: pinned }],
     });
-    watchers.push(watcher);
     expect(watcher.config).toEqual({
       Db: { Password: secretValue('db1') },
       Api: { Key: secretValue('api1') },
@@ -101,29 +84,21 @@ describe('explicit mode refresh with a get-only identity', () => {
 describe('token expiry', () => {
   it('keeps refreshing after the token it started with has expired', async () => {
     const s = await setup();
-    emulator.setTokenLifetime(2);
+    fx.emulator.setTokenLifetime(2);
     try {
-      const watcher = await watchKeyVaultSecrets({
-        vaultUrl: s.vault.url,
-        credential: new ManagedIdentityCredential({ clientId: s.clientId }),
-        clientOptions: { tlsOptions: { ca: emulator.caCert } },
-        env: {},
-        logger: captureLogger(),
-        secrets: ['Db--Password'],
-      });
-      watchers.push(watcher);
-      const tokens = emulator.counters.count({ route: 'identity.appservice', clientId: s.clientId });
+      const watcher = await s.watch({ logger: captureLogger(), secrets: ['Db--Password'] });
+      const tokens = fx.emulator.counters.count({ route: 'identity.appservice', clientId: s.clientId });
       // Outlive the token (2 s plus the emulator's 1 s clock skew allowance): waiting, not timing.
       await new Promise((resolve) => setTimeout(resolve, 3_500));
       s.handle.setSecret({ name: 'Db--Password', value: secretValue('db2') });
       const summary = await watcher.refresh();
       expect(summary.ok).toBe(true);
       expect(watcher.get('Db.Password')).toBe(secretValue('db2'));
-      expect(emulator.counters.count({ route: 'identity.appservice', clientId: s.clientId })).toBeGreaterThan(
-        tokens,
-      );
+      expect(
+        fx.emulator.counters.count({ route: 'identity.appservice', clientId: s.clientId }),
+      ).toBeGreaterThan(tokens);
     } finally {
-      emulator.setTokenLifetime(3600);
+      fx.emulator.setTokenLifetime(3600);
     }
   });
 });

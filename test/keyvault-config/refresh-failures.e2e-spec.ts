@@ -4,56 +4,33 @@
  * per failure streak, health turns degraded then down, and recovery restores it with one log line.
  * No value in any log line, summary, state or health payload.
  */
-import { randomUUID } from 'node:crypto';
-import { ManagedIdentityCredential } from '@azure/identity';
-import { startEmulator, type Emulator, type FaultSpec } from 'keyvault-emulator';
+import type { FaultSpec } from 'keyvault-emulator';
 import {
   watchKeyVaultSecrets,
   type KeyVaultChangeEvent,
   type KeyVaultRefreshSummary,
-  type KeyVaultWatcher,
 } from 'nestjs-keyvault-config';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { captureLogger, expectNoCanary, secretValue, useEmulatorIdentity } from '../support/load-harness.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { expectNoCanary, secretValue } from '../support/load-harness.js';
 
-let emulator: Emulator;
-const watchers: KeyVaultWatcher[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  useEmulatorIdentity(emulator);
-});
-afterEach(async () => {
-  emulator.faults.clear();
-  for (const w of watchers.splice(0)) await w.stop();
-});
-afterAll(() => emulator?.close());
+const fx = useEmulator();
+afterEach(() => fx.emulator.faults.clear());
 
 async function watch(options: { refreshInterval?: string } = {}) {
-  const name = `v-${randomUUID().slice(0, 8)}`;
-  await emulator.addVault(name, {
-    seed: [
+  const vault = await fx.freshVault(
+    [
       { name: 'Db--Password', value: secretValue('db1') },
       { name: 'Api-Key', value: secretValue('api') },
     ],
-  });
-  const { clientId } = emulator.addIdentity({ clientId: randomUUID(), role: 'user' });
-  const logger = captureLogger();
-  const watcher = await watchKeyVaultSecrets({
-    vaultUrl: emulator.vault(name).url,
-    credential: new ManagedIdentityCredential({ clientId }),
     // Fast retries: each failing cycle gives up after one quick retry.
-    clientOptions: {
-      tlsOptions: { ca: emulator.caCert },
-      retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 20 },
-    },
-    maxRetries: 1,
-    env: {},
-    logger,
-    ...options,
-  });
-  watchers.push(watcher);
-  return { name, handle: emulator.vault(name), watcher, logger };
+    { clientOptions: { retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 20 } } },
+  );
+  const watcher = fx.afterTest(
+    await watchKeyVaultSecrets(vault.options({ maxRetries: 1, ...options })),
+    (w) => w.stop(),
+  );
+  return { name: vault.name, handle: vault.handle, watcher, logger: vault.logger };
 }
 
 const failureWarnings = (lines: string[]) =>
@@ -75,8 +52,8 @@ describe('refresh failures', () => {
       [{ route: 'secrets.list', vault: name, status: 429 }, 'THROTTLED', 'down'],
     ];
     for (const [i, [fault, code, health]] of faults.entries()) {
-      emulator.faults.clear();
-      emulator.faults.add(fault);
+      fx.emulator.faults.clear();
+      fx.emulator.faults.add(fault);
       const summary = await watcher.refresh();
       expect(summary).toMatchObject({
         ok: false,
@@ -92,7 +69,7 @@ describe('refresh failures', () => {
     expect(failureWarnings(logger.lines)[0]).toContain('last-known-good');
     expect(watcher.health(10).status).toBe('degraded'); // a caller's own threshold
 
-    emulator.faults.clear();
+    fx.emulator.faults.clear();
     const recovered = await watcher.refresh();
     expect(recovered.ok).toBe(true);
     expect(recovered.changes.updated.map((c) => c.key)).toEqual(['Db.Password']);
@@ -102,7 +79,7 @@ describe('refresh failures', () => {
     expect(logger.infos().filter((l) => l.includes('recovered'))).toHaveLength(1);
 
     // A new streak warns again, once.
-    emulator.faults.add({ route: 'secrets.list', vault: name, status: 503 });
+    fx.emulator.faults.add({ route: 'secrets.list', vault: name, status: 503 });
     await watcher.refresh();
     await watcher.refresh();
     expect(failureWarnings(logger.lines)).toHaveLength(2);
@@ -115,13 +92,13 @@ describe('refresh failures', () => {
     const { name, handle, watcher } = await watch();
     handle.setSecret({ name: 'Db--Password', value: secretValue('db2') });
     handle.setSecret({ name: 'Api-Key', value: secretValue('api2') });
-    emulator.faults.add({ route: 'secrets.get', vault: name, status: 503 });
+    fx.emulator.faults.add({ route: 'secrets.get', vault: name, status: 503 });
     const changes: KeyVaultChangeEvent[] = [];
     watcher.on('change', (e) => changes.push(e));
     expect((await watcher.refresh()).ok).toBe(false);
     expect(watcher.config).toEqual({ Db: { Password: secretValue('db1') }, Api_Key: secretValue('api') });
     expect(changes).toEqual([]);
-    emulator.faults.clear();
+    fx.emulator.faults.clear();
     expect((await watcher.refresh()).ok).toBe(true);
     expect(changes).toHaveLength(1);
     expect(watcher.config).toEqual({ Db: { Password: secretValue('db2') }, Api_Key: secretValue('api2') });

@@ -4,11 +4,8 @@
  * cycle; an unchanged vault costs only the list pages; references follow or stay pinned; a collision
  * fails the cycle and keeps the last-known-good values. Every value carries the canary.
  */
-import { randomUUID } from 'node:crypto';
-import { ManagedIdentityCredential } from '@azure/identity';
 import { ConfigService } from '@nestjs/config';
-import { Test, type TestingModule } from '@nestjs/testing';
-import { startEmulator, type Emulator, type SeedSecret } from 'keyvault-emulator';
+import type { SeedSecret } from 'keyvault-emulator';
 import {
   KeyVaultConfigModule,
   KeyVaultConfigWatcher,
@@ -17,23 +14,13 @@ import {
   type KeyVaultKeyChange,
 } from 'nestjs-keyvault-config';
 import { firstValueFrom, type Subscription } from 'rxjs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { captureLogger, expectNoCanary, secretValue, useEmulatorIdentity } from '../support/load-harness.js';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { captureLogger, expectNoCanary, secretValue } from '../support/load-harness.js';
+import { bootApp } from '../support/nest-app.js';
 
-let emulator: Emulator;
-const apps: TestingModule[] = [];
-const subscriptions: Subscription[] = [];
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  useEmulatorIdentity(emulator);
-});
-afterEach(async () => {
-  for (const s of subscriptions.splice(0)) s.unsubscribe();
-  for (const app of apps.splice(0)) await app.close();
-});
-afterAll(() => emulator?.close());
+const fx = useEmulator();
 
 /**
  * A fresh vault and identity, and a Nest app that loaded it (refresh on demand unless told otherwise).
@@ -44,38 +31,24 @@ async function boot(
   options: Partial<KeyVaultConfigModuleOptions> = {},
   settle = false,
 ) {
-  const name = `v-${randomUUID().slice(0, 8)}`;
-  const vault = await emulator.addVault(name, { seed: secrets });
+  const vault = await fx.freshVault(secrets);
   if (settle) await new Promise((resolve) => setTimeout(resolve, 2_100));
-  const { clientId } = emulator.addIdentity({ clientId: randomUUID(), role: 'user' });
-  const logger = captureLogger();
-  const app = await Test.createTestingModule({
-    imports: [
-      await KeyVaultConfigModule.forRoot({
-        vaultUrl: vault.url,
-        credential: new ManagedIdentityCredential({ clientId }),
-        clientOptions: { tlsOptions: { ca: emulator.caCert } },
-        env: {},
-        ignoreEnvFile: true,
-        logger,
-        ...options,
-      }),
-    ],
-  }).compile();
-  await app.init();
-  apps.push(app);
+  const { logger } = vault;
+  const app = await bootApp(fx, [
+    await KeyVaultConfigModule.forRoot(vault.options({ ignoreEnvFile: true, ...options })),
+  ]);
   const secretsService = app.get(KeyVaultConfigWatcher);
   const config = app.get(ConfigService);
   const events: KeyVaultChangeEvent[] = [];
   const configChanges: string[] = [];
-  subscriptions.push(
+  unsubscribeAfterTest(
     secretsService.changes$.subscribe((e) => events.push(e)),
     config.changes$.subscribe((e) => configChanges.push(e.path)),
   );
   return {
-    name,
+    name: vault.name,
     vault,
-    handle: emulator.vault(name),
+    handle: vault.handle,
     logger,
     secrets: secretsService,
     config,
@@ -84,8 +57,13 @@ async function boot(
   };
 }
 
+/** Ends these subscriptions after the running test (before its app closes). */
+function unsubscribeAfterTest(...subscriptions: Subscription[]): void {
+  for (const subscription of subscriptions) fx.afterTest(subscription, (s) => s.unsubscribe());
+}
+
 const count = (vault: string, route: 'secrets.list' | 'secrets.get') =>
-  emulator.counters.count({ route, vault, status: 200 });
+  fx.emulator.counters.count({ route, vault, status: 200 });
 
 describe('refresh', () => {
   it('applies a rotated secret after the next cycle: ConfigService, changes$ once, ConfigService.changes$', async () => {
@@ -240,7 +218,7 @@ describe('refresh', () => {
     ]);
     expect(s.config.get('Database.host')).toBe('db1');
     const seen: KeyVaultKeyChange[] = [];
-    subscriptions.push(s.secrets.changesFor('Database.password').subscribe((c) => seen.push(c)));
+    unsubscribeAfterTest(s.secrets.changesFor('Database.password').subscribe((c) => seen.push(c)));
     s.handle.setSecret({
       name: 'Database',
       value: JSON.stringify({ host: 'db2', password: secretValue('j2') }),
@@ -259,7 +237,7 @@ describe('refresh', () => {
     ]);
     const forDb: KeyVaultKeyChange[] = [];
     const forDatabaseTree: KeyVaultKeyChange[] = [];
-    subscriptions.push(
+    unsubscribeAfterTest(
       s.secrets.changesFor('Db.Password').subscribe((c) => forDb.push(c)),
       s.secrets.changesFor('Db').subscribe((c) => forDatabaseTree.push(c)),
     );
@@ -298,27 +276,21 @@ describe('refresh', () => {
   });
 
   it('references without a version follow the secret; pinned ones stay', async () => {
-    const name = `v-${randomUUID().slice(0, 8)}`;
-    const vault = await emulator.addVault(name, { seed: [{ name: 'Shared', value: secretValue('r1') }] });
-    const handle = emulator.vault(name);
+    const vault = await fx.freshVault([{ name: 'Shared', value: secretValue('r1') }]);
+    const { handle } = vault;
     const pinned = handle.setSecret({ name: 'Pinned', value: secretValue('p1') });
-    const { clientId } = emulator.addIdentity({ clientId: randomUUID(), role: 'user' });
-    const app = await Test.createTestingModule({
-      imports: [
-        await KeyVaultConfigModule.forRoot({
-          credential: new ManagedIdentityCredential({ clientId }),
-          clientOptions: { tlsOptions: { ca: emulator.caCert } },
-          ignoreEnvFile: true,
-          logger: captureLogger(),
-          env: {
-            SHARED_SECRET: `@Microsoft.KeyVault(SecretUri=${vault.url}/secrets/Shared)`,
-            PINNED_SECRET: `@Microsoft.KeyVault(SecretUri=${vault.url}/secrets/Pinned/${pinned})`,
-          },
-        }),
-      ],
-    }).compile();
-    await app.init();
-    apps.push(app);
+    const app = await bootApp(fx, [
+      await KeyVaultConfigModule.forRoot({
+        credential: vault.credential(),
+        clientOptions: fx.clientOptions(),
+        ignoreEnvFile: true,
+        logger: captureLogger(),
+        env: {
+          SHARED_SECRET: `@Microsoft.KeyVault(SecretUri=${vault.url}/secrets/Shared)`,
+          PINNED_SECRET: `@Microsoft.KeyVault(SecretUri=${vault.url}/secrets/Pinned/${pinned})`,
+        },
+      }),
+    ]);
     const config = app.get(ConfigService);
     const secrets = app.get(KeyVaultConfigWatcher);
     expect(config.get('SHARED_SECRET')).toBe(secretValue('r1'));

@@ -1,6 +1,7 @@
 /**
- * Helpers for the loader's e2e tests (test/keyvault-config/load-*.e2e-spec.ts): a capturing logger, the
- * canary check that proves no secret value leaks, and a test-only "DNS" for `VaultName=` references.
+ * Helpers for the library's e2e tests (with emulator.fixture.ts, which starts the emulator and hands out
+ * vaults): a capturing logger, the canary check that proves no secret value leaks, and a test-only "DNS"
+ * for `VaultName=` references.
  */
 import { connect, type ConnectionOptions } from 'node:tls';
 import { Agent } from 'node:https';
@@ -16,11 +17,14 @@ export const CANARY = 'CANARY-5ecr3t-7d41';
 export const secretValue = (label: string | number): string => `${CANARY}-${label}`;
 
 /** A logger that keeps every line (level-prefixed). */
-export function captureLogger(): KeyVaultConfigLogger & {
+export type CapturedLogger = KeyVaultConfigLogger & {
   lines: string[];
   warnings(): string[];
   infos(): string[];
-} {
+};
+
+/** A logger that keeps every line (level-prefixed). */
+export function captureLogger(): CapturedLogger {
   const lines: string[] = [];
   return {
     lines,
@@ -66,12 +70,6 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Re
     return error as Error & Record<string, unknown>;
   }
   throw new Error('expected a rejection');
-}
-
-/** Points ManagedIdentityCredential at the emulator's App Service endpoint (before creating one). */
-export function useEmulatorIdentity(emulator: Emulator): void {
-  process.env.IDENTITY_ENDPOINT = emulator.env.IDENTITY_ENDPOINT;
-  process.env.IDENTITY_HEADER = emulator.env.IDENTITY_HEADER;
 }
 
 /**
