@@ -1,37 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { appServiceEnv, imdsEnv, runClient } from './fixtures/identity-client.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { identityEnv } from '../support/environment.js';
+import { runClient } from './fixtures/identity-client.js';
 
 const userClientId = randomUUID();
 const fast = { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
 
 describe('ManagedIdentityCredential through IMDS (AZURE_POD_IDENTITY_AUTHORITY_HOST)', () => {
-  let emulator: Emulator;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ identities: [{ clientId: userClientId, role: 'reader' }] });
-  });
-  afterAll(() => emulator?.close());
+  // The credential runs in child processes, each given its identity variables.
+  const fx = useEmulator({ identities: [{ clientId: userClientId, role: 'reader' }], identity: 'none' });
   beforeEach(() => {
-    emulator.counters.reset();
-    emulator.faults.clear();
+    fx.emulator.counters.reset();
+    fx.emulator.faults.clear();
   });
 
   it('issues tokens for the system-assigned and a user-assigned identity, and refuses an unknown one', async () => {
-    const [system] = await runClient(imdsEnv(emulator), { credential: 'managed', steps: [{ op: 'token' }] });
+    const [system] = await runClient(identityEnv(fx.emulator, 'imds'), {
+      credential: 'managed',
+      steps: [{ op: 'token' }],
+    });
     expect(system.claims).toMatchObject({
-      appid: emulator.systemAssigned.clientId,
-      oid: emulator.systemAssigned.objectId,
+      appid: fx.emulator.systemAssigned.clientId,
+      oid: fx.emulator.systemAssigned.objectId,
       aud: 'https://vault.azure.net',
     });
-    const [user] = await runClient(imdsEnv(emulator), {
+    const [user] = await runClient(identityEnv(fx.emulator, 'imds'), {
       credential: 'managed',
       clientId: userClientId,
       steps: [{ op: 'token' }],
     });
     expect(user.claims?.appid).toBe(userClientId);
-    const [unknown] = await runClient(imdsEnv(emulator), {
+    const [unknown] = await runClient(identityEnv(fx.emulator, 'imds'), {
       credential: 'managed',
       clientId: randomUUID(),
       retry: fast,
@@ -40,24 +40,24 @@ describe('ManagedIdentityCredential through IMDS (AZURE_POD_IDENTITY_AUTHORITY_H
     expect(unknown.ok).toBe(false);
     expect(unknown.message).toContain('Identity not found');
 
-    expect(emulator.counters.count({ route: 'identity.imds', status: 200 })).toBe(2);
-    expect(emulator.counters.count({ route: 'identity.appservice' })).toBe(0);
-    expect(emulator.counters.log().every((e) => e.path === '/metadata/identity/oauth2/token')).toBe(true);
+    expect(fx.emulator.counters.count({ route: 'identity.imds', status: 200 })).toBe(2);
+    expect(fx.emulator.counters.count({ route: 'identity.appservice' })).toBe(0);
+    expect(fx.emulator.counters.log().every((e) => e.path === '/metadata/identity/oauth2/token')).toBe(true);
   });
 
   it('retries an IMDS endpoint that fails the first request with 500', async () => {
-    emulator.faults.failIdentity(1);
-    const [result] = await runClient(imdsEnv(emulator), {
+    fx.emulator.faults.failIdentity(1);
+    const [result] = await runClient(identityEnv(fx.emulator, 'imds'), {
       credential: 'managed',
       retry: fast,
       steps: [{ op: 'token' }],
     });
     expect(result.ok).toBe(true);
-    expect(emulator.counters.byRoute()['identity.imds']).toEqual({ '500': 1, '200': 1 });
+    expect(fx.emulator.counters.byRoute()['identity.imds']).toEqual({ '500': 1, '200': 1 });
   });
 
   it('answers like IMDS to requests without the Metadata header, the SDK probe included', async () => {
-    const base = emulator.identityHost;
+    const base = fx.emulator.identityHost;
     const probe = await fetch(`${base}/metadata/identity/oauth2/token`, {
       headers: { Accept: 'application/json' },
     });
@@ -94,9 +94,9 @@ describe('ManagedIdentityCredential through IMDS (AZURE_POD_IDENTITY_AUTHORITY_H
     expect(body).toMatchObject({
       resource: 'https://vault.azure.net',
       token_type: 'Bearer',
-      client_id: emulator.systemAssigned.clientId,
+      client_id: fx.emulator.systemAssigned.clientId,
     });
-    expect(emulator.counters.byRoute()).toEqual({
+    expect(fx.emulator.counters.byRoute()).toEqual({
       'identity.probe': { '400': 1 },
       'identity.imds': { '400': 1, '200': 1 },
     });
@@ -104,35 +104,33 @@ describe('ManagedIdentityCredential through IMDS (AZURE_POD_IDENTITY_AUTHORITY_H
 });
 
 describe('DefaultAzureCredential against the emulator', () => {
-  let emulator: Emulator;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({});
-  });
-  afterAll(() => emulator?.close());
-  beforeEach(() => emulator.counters.reset());
+  const fx = useEmulator({ identity: 'none' });
+  beforeEach(() => fx.emulator.counters.reset());
 
   it('uses the App Service endpoint when restricted to ManagedIdentityCredential', async () => {
     const [result] = await runClient(
-      { ...appServiceEnv(emulator), AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential' },
+      { ...identityEnv(fx.emulator), AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential' },
       { credential: 'default', steps: [{ op: 'token' }] },
     );
-    expect(result.claims?.appid).toBe(emulator.systemAssigned.clientId);
-    expect(emulator.counters.count({ route: 'identity.appservice', status: 200 })).toBe(1);
+    expect(result.claims?.appid).toBe(fx.emulator.systemAssigned.clientId);
+    expect(fx.emulator.counters.count({ route: 'identity.appservice', status: 200 })).toBe(1);
   });
 
   it('reaches the managed identity through the full chain with the App Service variables', async () => {
-    const [result] = await runClient(appServiceEnv(emulator), {
+    const [result] = await runClient(identityEnv(fx.emulator), {
       credential: 'default',
       steps: [{ op: 'token' }],
     });
-    expect(result.claims?.appid).toBe(emulator.systemAssigned.clientId);
-    expect(emulator.counters.count({ route: 'identity.appservice', status: 200 })).toBe(1);
+    expect(result.claims?.appid).toBe(fx.emulator.systemAssigned.clientId);
+    expect(fx.emulator.counters.count({ route: 'identity.appservice', status: 200 })).toBe(1);
   });
 
   it('reaches the managed identity through the full chain with IMDS redirection', async () => {
-    const [result] = await runClient(imdsEnv(emulator), { credential: 'default', steps: [{ op: 'token' }] });
-    expect(result.claims?.appid).toBe(emulator.systemAssigned.clientId);
-    expect(emulator.counters.count({ route: 'identity.imds', status: 200 })).toBe(1);
+    const [result] = await runClient(identityEnv(fx.emulator, 'imds'), {
+      credential: 'default',
+      steps: [{ op: 'token' }],
+    });
+    expect(result.claims?.appid).toBe(fx.emulator.systemAssigned.clientId);
+    expect(fx.emulator.counters.count({ route: 'identity.imds', status: 200 })).toBe(1);
   });
 });

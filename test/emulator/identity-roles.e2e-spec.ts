@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { appServiceEnv, runClient } from './fixtures/identity-client.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { identityEnv } from '../support/environment.js';
+import { runClient } from './fixtures/identity-client.js';
 
 const readerId = randomUUID();
 const userId = randomUUID();
@@ -12,25 +13,22 @@ const noneId = randomUUID();
  * which answers 403 with the RBAC data action and the caller in the message.
  */
 describe('vault roles of managed identities, through SecretClient', () => {
-  let emulator: Emulator;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({
-      seed: [{ name: 'db-password', value: 'seeded-value' }],
-      identities: [
-        { clientId: readerId, role: 'reader' },
-        { clientId: userId, role: 'Key Vault Secrets User' },
-        { clientId: noneId, role: 'none' },
-      ],
-    });
+  // The credential runs in child processes, each given its identity variables.
+  const fx = useEmulator({
+    seed: [{ name: 'db-password', value: 'seeded-value' }],
+    identities: [
+      { clientId: readerId, role: 'reader' },
+      { clientId: userId, role: 'Key Vault Secrets User' },
+      { clientId: noneId, role: 'none' },
+    ],
+    identity: 'none',
   });
-  afterAll(() => emulator?.close());
 
   const client = (clientId: string | undefined, steps: Parameters<typeof runClient>[1]['steps']) =>
-    runClient(appServiceEnv(emulator), {
+    runClient(identityEnv(fx.emulator), {
       credential: 'managed',
       clientId,
-      vaultUrl: emulator.vaultUrl,
+      vaultUrl: fx.emulator.vaultUrl,
       steps,
     });
 
@@ -67,7 +65,7 @@ describe('vault roles of managed identities, through SecretClient', () => {
     expect(set).toMatchObject({ ok: false, statusCode: 403 });
     expect(set.message).toContain('Microsoft.KeyVault/vaults/secrets/setSecret/action');
     expect(set.message).toContain(`appid=${userId}`);
-    expect(emulator.vault().getValue('written-by-user')).toBeUndefined();
+    expect(fx.emulator.vault().getValue('written-by-user')).toBeUndefined();
   });
 
   it('lets an identity without a role do nothing, not even list', async () => {
@@ -77,16 +75,16 @@ describe('vault roles of managed identities, through SecretClient', () => {
     ]);
     // The SDK's paging helper replaces Key Vault's message with a generic one; the code survives.
     expect(list).toMatchObject({ ok: false, statusCode: 403, code: 'Forbidden' });
-    expect(emulator.counters.count({ route: 'secrets.list', status: 403, clientId: noneId })).toBe(1);
+    expect(fx.emulator.counters.count({ route: 'secrets.list', status: 403, clientId: noneId })).toBe(1);
     expect(get).toMatchObject({ ok: false, statusCode: 403 });
     expect(get.message).toContain('Microsoft.KeyVault/vaults/secrets/getSecret/action');
     expect(get.message).toContain(`appid=${noneId}`);
   });
 
   it('applies a role change at run time', async () => {
-    emulator.setRole(noneId, 'user');
+    fx.emulator.setRole(noneId, 'user');
     const [get] = await client(noneId, [{ op: 'getSecret', name: 'db-password' }]);
     expect(get.ok).toBe(true);
-    expect(emulator.counters.count({ route: 'secrets.get', status: 200, clientId: noneId })).toBe(1);
+    expect(fx.emulator.counters.count({ route: 'secrets.get', status: 200, clientId: noneId })).toBe(1);
   });
 });

@@ -1,30 +1,25 @@
 // Fault injection (scripted statuses with Key Vault bodies, resets, hangs, latency), the per-vault
 // throttle and the admin API on the identity port, observed through the SDK and raw requests.
 import { RestError } from '@azure/core-rest-pipeline';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
 import { raw, secretClient, signedBy } from './vault-support.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ seed: [{ name: 'fault-target', value: 'fault-value-123' }] });
-});
+const fx = useEmulator({ seed: [{ name: 'fault-target', value: 'fault-value-123' }], identity: 'none' });
 afterEach(() => {
-  emulator.faults.clear();
-  emulator.faults.setThrottle(undefined);
+  fx.emulator.faults.clear();
+  fx.emulator.faults.setThrottle(undefined);
 });
-afterAll(() => emulator?.close());
 
-const client = () => secretClient(emulator, signedBy(emulator));
-const lastLog = (route: string) => [...emulator.counters.log()].reverse().find((e) => e.route === route);
+const client = () => secretClient(fx.emulator, signedBy(fx.emulator));
+const lastLog = (route: string) => [...fx.emulator.counters.log()].reverse().find((e) => e.route === route);
 
 describe('scripted faults on vault routes', () => {
   it('answers 429 Throttled with Retry-After', async () => {
-    emulator.faults.add({ route: 'secrets.get', status: 429, retryAfterSeconds: 7, times: 1 });
-    const response = await raw(emulator, {
+    fx.emulator.faults.add({ route: 'secrets.get', status: 429, retryAfterSeconds: 7, times: 1 });
+    const response = await raw(fx.emulator, {
       path: '/secrets/fault-target?api-version=7.5',
-      token: emulator.issueToken(),
+      token: fx.emulator.issueToken(),
     });
     expect(response.status).toBe(429);
     expect(response.headers['retry-after']).toBe('7');
@@ -39,7 +34,7 @@ describe('scripted faults on vault routes', () => {
   });
 
   it('answers 429 without Retry-After when none is configured', async () => {
-    emulator.faults.add({ route: 'secrets.get', status: 429, times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', status: 429, times: 1 });
     const error = await client()
       .getSecret('fault-target')
       .catch((e: unknown) => e);
@@ -49,27 +44,27 @@ describe('scripted faults on vault routes', () => {
   });
 
   it('answers 500 and 503 with Key Vault error bodies, and the SDK retries through them', async () => {
-    emulator.faults.add({ route: 'secrets.get', status: 500, times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', status: 500, times: 1 });
     await expect(client().getSecret('fault-target')).rejects.toMatchObject({
       statusCode: 500,
       code: 'InternalServerError',
     });
-    emulator.faults.add({ route: 'secrets.get', status: 503, retryAfterSeconds: 1, times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', status: 503, retryAfterSeconds: 1, times: 1 });
     await expect(client().getSecret('fault-target')).rejects.toMatchObject({
       statusCode: 503,
       code: 'ServiceUnavailable',
     });
 
-    emulator.faults.add({ route: ['secrets.get', 'secrets.list'], status: 503, times: 2 });
-    const retrying = secretClient(emulator, signedBy(emulator), {
+    fx.emulator.faults.add({ route: ['secrets.get', 'secrets.list'], status: 503, times: 2 });
+    const retrying = secretClient(fx.emulator, signedBy(fx.emulator), {
       retryOptions: { maxRetries: 3, retryDelayInMs: 5 },
     });
     expect((await retrying.getSecret('fault-target')).value).toBe('fault-value-123');
-    expect(emulator.counters.count({ route: 'secrets.get', status: 503 })).toBeGreaterThanOrEqual(3);
+    expect(fx.emulator.counters.count({ route: 'secrets.get', status: 503 })).toBeGreaterThanOrEqual(3);
   });
 
   it('resets the connection without answering', async () => {
-    emulator.faults.add({ route: 'secrets.get', reset: true, times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', reset: true, times: 1 });
     const error = (await client()
       .getSecret('fault-target')
       .catch((e: unknown) => e)) as RestError;
@@ -80,7 +75,7 @@ describe('scripted faults on vault routes', () => {
   });
 
   it('hangs until the client gives up', async () => {
-    emulator.faults.add({ route: 'secrets.get', hang: true, times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', hang: true, times: 1 });
     const error = await client()
       .getSecret('fault-target', { abortSignal: AbortSignal.timeout(300) })
       .catch((e: unknown) => e);
@@ -90,10 +85,10 @@ describe('scripted faults on vault routes', () => {
   });
 
   it('adds latency before answering normally', async () => {
-    emulator.faults.add({ route: 'secrets.get', latencyMs: 150, times: 1 });
-    const response = await raw(emulator, {
+    fx.emulator.faults.add({ route: 'secrets.get', latencyMs: 150, times: 1 });
+    const response = await raw(fx.emulator, {
       path: '/secrets/fault-target?api-version=7.5',
-      token: emulator.issueToken(),
+      token: fx.emulator.issueToken(),
     });
     expect(response.status).toBe(200);
     expect(response.json.value).toBe('fault-value-123');
@@ -103,22 +98,22 @@ describe('scripted faults on vault routes', () => {
   });
 
   it('targets one vault only when the fault names it', async () => {
-    const second = await emulator.addVault('second-vault', { seed: [{ name: 'other', value: 'x' }] });
-    emulator.faults.add({ vault: 'second-vault', status: 500 });
+    const second = await fx.emulator.addVault('second-vault', { seed: [{ name: 'other', value: 'x' }] });
+    fx.emulator.faults.add({ vault: 'second-vault', status: 500 });
     expect((await client().getSecret('fault-target')).value).toBe('fault-value-123');
-    const other = secretClient(emulator, signedBy(emulator), { vaultUrl: second.url });
+    const other = secretClient(fx.emulator, signedBy(fx.emulator), { vaultUrl: second.url });
     await expect(other.getSecret('other')).rejects.toMatchObject({ statusCode: 500 });
   });
 });
 
 describe('throttle', () => {
   it('throttles like Key Vault by default: N per vault per 10 s, then 429 Throttled without Retry-After', async () => {
-    emulator.faults.setThrottle(3);
+    fx.emulator.faults.setThrottle(3);
     const c = client();
     for (let i = 0; i < 3; i++) expect((await c.getSecret('fault-target')).value).toBe('fault-value-123');
-    const response = await raw(emulator, {
+    const response = await raw(fx.emulator, {
       path: '/secrets/fault-target?api-version=7.5',
-      token: emulator.issueToken(),
+      token: fx.emulator.issueToken(),
     });
     expect(response.status).toBe(429);
     expect(response.headers['retry-after']).toBeUndefined();
@@ -131,27 +126,27 @@ describe('throttle', () => {
     });
     expect(lastLog('secrets.get')).toMatchObject({ status: 429, fault: 'throttle' });
     // The limit is per vault: another vault's window is untouched.
-    const second = await emulator.addVault('throttle-second', { seed: [{ name: 'other', value: 'x' }] });
-    const other = secretClient(emulator, signedBy(emulator), { vaultUrl: second.url });
+    const second = await fx.emulator.addVault('throttle-second', { seed: [{ name: 'other', value: 'x' }] });
+    const other = secretClient(fx.emulator, signedBy(fx.emulator), { vaultUrl: second.url });
     expect((await other.getSecret('other')).value).toBe('x');
   });
 
   it('allows N transactions per 10 s per vault, then answers 429 with Retry-After when asked', async () => {
-    emulator.faults.setThrottle(3, { retryAfter: true });
+    fx.emulator.faults.setThrottle(3, { retryAfter: true });
     const c = client();
     for (let i = 0; i < 3; i++) expect((await c.getSecret('fault-target')).value).toBe('fault-value-123');
     const error = (await c.getSecret('fault-target').catch((e: unknown) => e)) as RestError;
     expect(error).toMatchObject({ statusCode: 429, code: 'Throttled' });
     expect(Number(error.response?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(lastLog('secrets.get')).toMatchObject({ status: 429, fault: 'throttle' });
-    emulator.faults.setThrottle(undefined, { retryAfter: false });
+    fx.emulator.faults.setThrottle(undefined, { retryAfter: false });
     expect((await c.getSecret('fault-target')).value).toBe('fault-value-123');
   });
 });
 
 /** Calls the admin API on the identity port. */
-const admin = (method: string, path: string, body?: unknown, header = emulator.identityHeader) =>
-  fetch(`${emulator.identityHost}/_emulator/${path}`, {
+const admin = (method: string, path: string, body?: unknown, header = fx.emulator.identityHeader) =>
+  fetch(`${fx.emulator.identityHost}/_emulator/${path}`, {
     method,
     headers: {
       'x-identity-header': header,
@@ -163,7 +158,7 @@ const admin = (method: string, path: string, body?: unknown, header = emulator.i
 describe('admin API', () => {
   it('requires the identity header', async () => {
     expect((await admin('GET', 'counters', undefined, 'wrong')).status).toBe(401);
-    expect((await fetch(`${emulator.identityHost}/_emulator/counters`)).status).toBe(401);
+    expect((await fetch(`${fx.emulator.identityHost}/_emulator/counters`)).status).toBe(401);
   });
 
   it('reports counters and the log, never values or tokens, and resets them', async () => {
@@ -179,7 +174,7 @@ describe('admin API', () => {
     expect(logText).not.toContain('fault-value-123');
     expect(logText).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
     expect((await admin('POST', 'counters/reset')).status).toBe(204);
-    expect(emulator.counters.count()).toBe(0);
+    expect(fx.emulator.counters.count()).toBe(0);
   });
 
   it('adds, removes and clears faults', async () => {
@@ -256,16 +251,16 @@ describe('admin API', () => {
   it('queues identity failures for the identity endpoint', async () => {
     expect((await admin('POST', 'identity-failures', { count: 1, mode: 500 })).status).toBe(204);
     const failed = await fetch(
-      `${emulator.identityEndpoint}?resource=https://vault.azure.net&api-version=2019-08-01`,
+      `${fx.emulator.identityEndpoint}?resource=https://vault.azure.net&api-version=2019-08-01`,
       {
-        headers: { 'x-identity-header': emulator.identityHeader },
+        headers: { 'x-identity-header': fx.emulator.identityHeader },
       },
     );
     expect(failed.status).toBe(500);
     const ok = await fetch(
-      `${emulator.identityEndpoint}?resource=https://vault.azure.net&api-version=2019-08-01`,
+      `${fx.emulator.identityEndpoint}?resource=https://vault.azure.net&api-version=2019-08-01`,
       {
-        headers: { 'x-identity-header': emulator.identityHeader },
+        headers: { 'x-identity-header': fx.emulator.identityHeader },
       },
     );
     expect(ok.status).toBe(200);

@@ -4,8 +4,8 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
 import { raw, secretClient, signedBy } from './vault-support.js';
 
 const READER = '11111111-1111-1111-1111-111111111111';
@@ -13,34 +13,28 @@ const USER = '22222222-2222-2222-2222-222222222222';
 const NOBODY = '33333333-3333-3333-3333-333333333333';
 const PROMOTED = '44444444-4444-4444-4444-444444444444';
 
-let emulator: Emulator;
 /** Python's ssl module is OpenSSL with the checks the Python SDK and az CLI run with. */
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
-beforeAll(async () => {
-  emulator = await startEmulator({
-    vaultName: 'proto-vault',
-    tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
-    seed: [{ name: 'app-secret', value: 's3cr3t' }],
-    identities: [
-      { clientId: READER, role: 'reader' },
-      { clientId: USER, role: 'Key Vault Secrets User' },
-      { clientId: NOBODY, role: 'none' },
-      { clientId: PROMOTED, role: 'reader' },
-    ],
-  });
-  process.env.IDENTITY_ENDPOINT = emulator.env.IDENTITY_ENDPOINT;
-  process.env.IDENTITY_HEADER = emulator.env.IDENTITY_HEADER;
+const fx = useEmulator({
+  vaultName: 'proto-vault',
+  tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  seed: [{ name: 'app-secret', value: 's3cr3t' }],
+  identities: [
+    { clientId: READER, role: 'reader' },
+    { clientId: USER, role: 'Key Vault Secrets User' },
+    { clientId: NOBODY, role: 'none' },
+    { clientId: PROMOTED, role: 'reader' },
+  ],
 });
-afterAll(() => emulator?.close());
 
 const challenge = () =>
-  `Bearer authorization="https://login.microsoftonline.com/${emulator.tenantId}", resource="https://vault.azure.net"`;
+  `Bearer authorization="https://login.microsoftonline.com/${fx.emulator.tenantId}", resource="https://vault.azure.net"`;
 
 describe('authentication', () => {
   it('challenges a request without a token (401, WWW-Authenticate, Unauthorized body) before checking anything else', async () => {
     for (const path of ['/secrets/app-secret?api-version=7.5', '/secrets/app-secret', '/nothing-here']) {
-      const response = await raw(emulator, { path });
+      const response = await raw(fx.emulator, { path });
       expect(response.status).toBe(401);
       expect(response.headers['www-authenticate']).toBe(challenge());
       expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -51,23 +45,23 @@ describe('authentication', () => {
   });
 
   it('rejects a token that is not a JWT', async () => {
-    const response = await raw(emulator, { path: '/secrets?api-version=7.5', token: 'not-a-token' });
+    const response = await raw(fx.emulator, { path: '/secrets?api-version=7.5', token: 'not-a-token' });
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toBe(challenge());
     expect(response.json.error.code).toBe('Unauthorized');
   });
 
   it('rejects an expired token, naming the reason', async () => {
-    const token = emulator.issueToken({ expiresInSeconds: -120 });
-    const response = await raw(emulator, { path: '/secrets?api-version=7.5', token });
+    const token = fx.emulator.issueToken({ expiresInSeconds: -120 });
+    const response = await raw(fx.emulator, { path: '/secrets?api-version=7.5', token });
     expect(response.status).toBe(401);
     expect(response.headers['www-authenticate']).toBe(challenge());
     expect(response.json.error.message).toMatch(/expired/i);
   });
 
   it('rejects a token for another audience with AKV10022', async () => {
-    const token = emulator.issueToken({ audience: 'https://management.azure.com' });
-    const response = await raw(emulator, { path: '/secrets?api-version=7.5', token });
+    const token = fx.emulator.issueToken({ audience: 'https://management.azure.com' });
+    const response = await raw(fx.emulator, { path: '/secrets?api-version=7.5', token });
     expect(response.status).toBe(401);
     expect(response.json.error.message).toBe(
       'AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://management.azure.com.',
@@ -75,8 +69,8 @@ describe('authentication', () => {
   });
 
   it('rejects a token whose signature does not verify', async () => {
-    const [header, payload] = emulator.issueToken().split('.');
-    const response = await raw(emulator, {
+    const [header, payload] = fx.emulator.issueToken().split('.');
+    const response = await raw(fx.emulator, {
       path: '/secrets?api-version=7.5',
       token: `${header}.${payload}.AAAA`,
     });
@@ -85,10 +79,10 @@ describe('authentication', () => {
   });
 
   it('completes the SDK challenge flow with DefaultAzureCredential', async () => {
-    const client = secretClient(emulator, new DefaultAzureCredential());
+    const client = secretClient(fx.emulator, new DefaultAzureCredential());
     expect((await client.getSecret('app-secret')).value).toBe('s3cr3t');
-    expect(emulator.counters.count({ route: 'secrets.get', status: 401 })).toBeGreaterThan(0);
-    expect(emulator.counters.count({ route: 'identity.appservice', status: 200 })).toBeGreaterThan(0);
+    expect(fx.emulator.counters.count({ route: 'secrets.get', status: 401 })).toBeGreaterThan(0);
+    expect(fx.emulator.counters.count({ route: 'identity.appservice', status: 200 })).toBeGreaterThan(0);
   });
 });
 
@@ -96,9 +90,9 @@ describe('api-version', () => {
   it.each(['7.0', '7.1', '7.2', '7.3', '7.4', '7.5', '7.6', '7.6-preview.2', '2025-07-01', '2026-04-01'])(
     'answers api-version %s',
     async (version) => {
-      const response = await raw(emulator, {
+      const response = await raw(fx.emulator, {
         path: `/secrets/app-secret?api-version=${version}`,
-        token: emulator.issueToken(),
+        token: fx.emulator.issueToken(),
       });
       expect(response.status).toBe(200);
       expect(response.json.value).toBe('s3cr3t');
@@ -106,15 +100,15 @@ describe('api-version', () => {
   );
 
   it('accepts the percent-encoded key the JS SDK sends (api%2Dversion)', async () => {
-    const response = await raw(emulator, {
+    const response = await raw(fx.emulator, {
       path: '/secrets/app-secret?api%2Dversion=2025-07-01',
-      token: emulator.issueToken(),
+      token: fx.emulator.issueToken(),
     });
     expect(response.status).toBe(200);
   });
 
   it('answers a missing api-version with 400 BadParameter', async () => {
-    const response = await raw(emulator, { path: '/secrets/app-secret', token: emulator.issueToken() });
+    const response = await raw(fx.emulator, { path: '/secrets/app-secret', token: fx.emulator.issueToken() });
     expect(response.status).toBe(400);
     expect(response.json).toEqual({
       error: { code: 'BadParameter', message: "The 'api-version' query parameter is missing." },
@@ -122,9 +116,9 @@ describe('api-version', () => {
   });
 
   it('answers an unknown api-version with 400 BadParameter in Key Vault wording', async () => {
-    const response = await raw(emulator, {
+    const response = await raw(fx.emulator, {
       path: '/secrets/app-secret?api-version=1.0',
-      token: emulator.issueToken(),
+      token: fx.emulator.issueToken(),
     });
     expect(response.status).toBe(400);
     expect(response.json).toEqual({
@@ -137,7 +131,7 @@ describe('api-version', () => {
   });
 
   it('works with an older serviceVersion in the SDK', async () => {
-    const client = secretClient(emulator, signedBy(emulator), { serviceVersion: '7.0' });
+    const client = secretClient(fx.emulator, signedBy(fx.emulator), { serviceVersion: '7.0' });
     expect((await client.getSecret('app-secret')).value).toBe('s3cr3t');
   });
 });
@@ -156,7 +150,7 @@ const forbiddenMessage = async (promise: Promise<unknown>) => {
 
 describe('authorization', () => {
   it('lets a Reader list but not read values or write', async () => {
-    const client = secretClient(emulator, signedBy(emulator, READER));
+    const client = secretClient(fx.emulator, signedBy(fx.emulator, READER));
     const names: string[] = [];
     for await (const p of client.listPropertiesOfSecrets()) names.push(p.name);
     expect(names).toContain('app-secret');
@@ -171,20 +165,20 @@ describe('authorization', () => {
   });
 
   it('answers 403 with innererror ForbiddenByRbac, before looking the secret up', async () => {
-    const response = await raw(emulator, {
+    const response = await raw(fx.emulator, {
       path: '/secrets/unknown-secret?api-version=7.5',
-      token: emulator.issueToken({ clientId: READER }),
+      token: fx.emulator.issueToken({ clientId: READER }),
     });
     expect(response.status).toBe(403);
     expect(response.json.error).toMatchObject({ code: 'Forbidden', innererror: { code: 'ForbiddenByRbac' } });
     expect(response.json.error.message).toMatch(
       /^Caller is not authorized to perform action on resource\.\r\n/,
     );
-    expect(response.json.error.message).toContain(`iss=https://sts.windows.net/${emulator.tenantId}/`);
+    expect(response.json.error.message).toContain(`iss=https://sts.windows.net/${fx.emulator.tenantId}/`);
   });
 
   it('lets a Secrets User read and list but not set, delete or purge', async () => {
-    const client = secretClient(emulator, signedBy(emulator, USER));
+    const client = secretClient(fx.emulator, signedBy(fx.emulator, USER));
     expect((await client.getSecret('app-secret')).value).toBe('s3cr3t');
     expect(await forbiddenMessage(client.setSecret('x', 'v'))).toContain('secrets set permission');
     expect(await forbiddenMessage(client.beginDeleteSecret('app-secret'))).toContain(
@@ -200,11 +194,11 @@ describe('authorization', () => {
 
   it('forbids everything to a caller without a role or unknown to the emulator', async () => {
     for (const clientId of [NOBODY, '99999999-9999-9999-9999-999999999999']) {
-      const client = secretClient(emulator, signedBy(emulator, clientId));
+      const client = secretClient(fx.emulator, signedBy(fx.emulator, clientId));
       await expect(client.listPropertiesOfSecrets().next()).rejects.toMatchObject({ statusCode: 403 });
-      const response = await raw(emulator, {
+      const response = await raw(fx.emulator, {
         path: '/secrets?api-version=7.5',
-        token: emulator.issueToken({ clientId }),
+        token: fx.emulator.issueToken({ clientId }),
       });
       expect(response.status).toBe(403);
       expect(response.json.error.message).toContain(`'appid=${clientId};`);
@@ -216,11 +210,11 @@ describe('authorization', () => {
   });
 
   it('applies role changes at run time', async () => {
-    const client = secretClient(emulator, signedBy(emulator, PROMOTED));
+    const client = secretClient(fx.emulator, signedBy(fx.emulator, PROMOTED));
     await forbiddenMessage(client.setSecret('promoted', 'v'));
-    emulator.setRole(PROMOTED, 'officer');
+    fx.emulator.setRole(PROMOTED, 'officer');
     expect((await client.setSecret('promoted', 'v')).value).toBe('v');
-    emulator.setRole(PROMOTED, 'none');
+    fx.emulator.setRole(PROMOTED, 'none');
     await forbiddenMessage(client.getSecret('promoted'));
   });
 });
@@ -241,10 +235,10 @@ describe('TLS', () => {
       ].join('\n');
       const { stdout } = await promisify(execFile)(
         'python3',
-        ['-c', script, emulator.caCertPath, String(emulator.vault().port), emulator.issueToken()],
+        ['-c', script, fx.emulator.caCertPath, String(fx.emulator.vault().port), fx.emulator.issueToken()],
         { timeout: 20_000 },
       );
-      const port = emulator.vault().port;
+      const port = fx.emulator.vault().port;
       expect(stdout.trim().split('\n')).toEqual([`127.0.0.1:${port}`, `localhost:${port}`]);
     },
   );
@@ -252,9 +246,9 @@ describe('TLS', () => {
 
 describe('headers and routes', () => {
   it("sends Key Vault's diagnostic headers and echoes x-ms-client-request-id", async () => {
-    const response = await raw(emulator, {
+    const response = await raw(fx.emulator, {
       path: '/secrets/app-secret?api-version=7.5',
-      token: emulator.issueToken(),
+      token: fx.emulator.issueToken(),
       headers: { 'x-ms-client-request-id': 'abc-123' },
     });
     expect(response.headers['x-ms-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -265,18 +259,18 @@ describe('headers and routes', () => {
   });
 
   it('answers unsupported operations with Key Vault-shaped errors after authentication', async () => {
-    const token = emulator.issueToken();
-    const unknown = await raw(emulator, { path: '/keys/k?api-version=7.5', token });
+    const token = fx.emulator.issueToken();
+    const unknown = await raw(fx.emulator, { path: '/keys/k?api-version=7.5', token });
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.code).toBeTruthy();
-    const wrongMethod = await raw(emulator, { method: 'DELETE', path: '/secrets?api-version=7.5', token });
+    const wrongMethod = await raw(fx.emulator, { method: 'DELETE', path: '/secrets?api-version=7.5', token });
     expect(wrongMethod.status).toBe(405);
-    expect(emulator.counters.count({ route: 'vault.unknown' })).toBeGreaterThanOrEqual(2);
+    expect(fx.emulator.counters.count({ route: 'vault.unknown' })).toBeGreaterThanOrEqual(2);
   });
 
   it('rejects a body that is not JSON without echoing it', async () => {
-    const token = emulator.issueToken();
-    const response = await raw(emulator, {
+    const token = fx.emulator.issueToken();
+    const response = await raw(fx.emulator, {
       method: 'PUT',
       path: '/secrets/json-test?api-version=7.5',
       token,
@@ -285,7 +279,11 @@ describe('headers and routes', () => {
     expect(response.status).toBe(400);
     expect(response.json.error.code).toBe('BadParameter');
     expect(response.text).not.toContain('do-not-echo');
-    const missing = await raw(emulator, { method: 'PUT', path: '/secrets/json-test?api-version=7.5', token });
+    const missing = await raw(fx.emulator, {
+      method: 'PUT',
+      path: '/secrets/json-test?api-version=7.5',
+      token,
+    });
     expect(missing.status).toBe(400);
   });
 });

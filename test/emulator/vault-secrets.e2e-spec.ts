@@ -1,26 +1,23 @@
 // The secrets data plane through the real SecretClient and ManagedIdentityCredential (App Service
 // endpoint of the emulator): every operation, paging, versions, disabled secrets, soft delete.
-import type { TokenCredential } from '@azure/core-auth';
+import { ManagedIdentityCredential } from '@azure/identity';
 import { parseKeyVaultSecretIdentifier, type SecretClient } from '@azure/keyvault-secrets';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { managedIdentity, raw, secretClient } from './vault-support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { raw, secretClient } from './vault-support.js';
 
-let emulator: Emulator;
-let credential: TokenCredential;
+const fx = useEmulator({
+  seed: [
+    { name: 'Seeded-Secret', value: 'seed-value', contentType: 'text/plain', tags: { origin: 'seed' } },
+    { name: 'disabled-seed', value: 'hidden', enabled: false },
+  ],
+});
 let client: SecretClient;
 
-beforeAll(async () => {
-  emulator = await startEmulator({
-    seed: [
-      { name: 'Seeded-Secret', value: 'seed-value', contentType: 'text/plain', tags: { origin: 'seed' } },
-      { name: 'disabled-seed', value: 'hidden', enabled: false },
-    ],
-  });
-  credential = managedIdentity(emulator);
-  client = secretClient(emulator, credential);
+beforeAll(() => {
+  // The fixture pointed this process's managed identity at the emulator's App Service endpoint.
+  client = secretClient(fx.emulator, new ManagedIdentityCredential());
 });
-afterAll(() => emulator?.close());
 
 describe('set and get', () => {
   it('reads a seeded secret case-insensitively, keeping its original name and attributes', async () => {
@@ -33,11 +30,11 @@ describe('set and get', () => {
       enabled: true,
       recoveryLevel: 'Recoverable+Purgeable',
       recoverableDays: 90,
-      vaultUrl: emulator.vaultUrl,
+      vaultUrl: fx.emulator.vaultUrl,
     });
     expect(secret.properties.version).toMatch(/^[0-9a-f]{32}$/);
     expect(secret.properties.id).toBe(
-      `${emulator.vaultUrl}/secrets/Seeded-Secret/${secret.properties.version}`,
+      `${fx.emulator.vaultUrl}/secrets/Seeded-Secret/${secret.properties.version}`,
     );
     expect(secret.properties.createdOn).toBeInstanceOf(Date);
   });
@@ -65,13 +62,13 @@ describe('set and get', () => {
     const first = await client.getSecret('FULL-OPTIONS', { version: created.properties.version });
     expect(first.value).toBe('v1');
     expect(first.properties.expiresOn).toEqual(expiresOn);
-    expect(emulator.vault().getValue('full-options')).toBe('v2');
+    expect(fx.emulator.vault().getValue('full-options')).toBe('v2');
   });
 
   it('answers the trailing-slash form of get-latest, as the SDKs send it', async () => {
-    const token = emulator.issueToken();
-    const withSlash = await raw(emulator, { path: '/secrets/Seeded-Secret/?api-version=7.4', token });
-    const without = await raw(emulator, { path: '/secrets/Seeded-Secret?api-version=7.4', token });
+    const token = fx.emulator.issueToken();
+    const withSlash = await raw(fx.emulator, { path: '/secrets/Seeded-Secret/?api-version=7.4', token });
+    const without = await raw(fx.emulator, { path: '/secrets/Seeded-Secret?api-version=7.4', token });
     expect(withSlash.status).toBe(200);
     expect(without.json).toEqual(withSlash.json);
     expect(withSlash.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -110,9 +107,9 @@ describe('disabled secrets and updates', () => {
     const error = await client.getSecret('disabled-seed').catch((e: unknown) => e);
     expect(error).toMatchObject({ statusCode: 403, code: 'Forbidden' });
     expect((error as Error).message).toBe('Operation get is not allowed on a disabled secret.');
-    const body = await raw(emulator, {
+    const body = await raw(fx.emulator, {
       path: '/secrets/disabled-seed?api-version=7.5',
-      token: emulator.issueToken(),
+      token: fx.emulator.issueToken(),
     });
     expect(body.json).toEqual({
       error: {
@@ -151,10 +148,10 @@ describe('disabled secrets and updates', () => {
   });
 
   it('does not return the value from an update', async () => {
-    const result = await raw(emulator, {
+    const result = await raw(fx.emulator, {
       method: 'PATCH',
       path: '/secrets/updatable?api-version=7.4',
-      token: emulator.issueToken(),
+      token: fx.emulator.issueToken(),
       body: { attributes: { enabled: true } },
     });
     expect(result.status).toBe(200);
@@ -186,23 +183,23 @@ describe('listing', () => {
   });
 
   it('lists items without values and with version-less ids; nextLink is absolute or null', async () => {
-    const token = emulator.issueToken();
-    const first = await raw(emulator, { path: '/secrets?api-version=7.5&maxresults=2', token });
+    const token = fx.emulator.issueToken();
+    const first = await raw(fx.emulator, { path: '/secrets?api-version=7.5&maxresults=2', token });
     expect(first.status).toBe(200);
     expect(first.json.value).toHaveLength(2);
     for (const item of first.json.value) {
       expect(item.value).toBeUndefined();
-      expect(item.id).toMatch(new RegExp(`^${emulator.vaultUrl}/secrets/[0-9A-Za-z-]+$`));
+      expect(item.id).toMatch(new RegExp(`^${fx.emulator.vaultUrl}/secrets/[0-9A-Za-z-]+$`));
       expect(item.attributes).toMatchObject({ recoveryLevel: 'Recoverable+Purgeable' });
     }
     const next = new URL(first.json.nextLink);
-    expect(next.origin).toBe(emulator.vaultUrl);
+    expect(next.origin).toBe(fx.emulator.vaultUrl);
     expect(next.pathname).toBe('/secrets');
     expect(next.searchParams.get('api-version')).toBe('7.5');
     expect(next.searchParams.get('maxresults')).toBe('2');
     expect(next.searchParams.get('$skiptoken')).toBeTruthy();
 
-    const last = await raw(emulator, { path: '/secrets/full-options/versions?api-version=7.5', token });
+    const last = await raw(fx.emulator, { path: '/secrets/full-options/versions?api-version=7.5', token });
     expect(last.json.nextLink).toBeNull();
   });
 
@@ -220,9 +217,9 @@ describe('listing', () => {
   });
 
   it('answers maxresults outside 1–25 with 400 BadParameter', async () => {
-    const token = emulator.issueToken();
+    const token = fx.emulator.issueToken();
     for (const value of ['0', '26']) {
-      const result = await raw(emulator, { path: `/secrets?api-version=7.5&maxresults=${value}`, token });
+      const result = await raw(fx.emulator, { path: `/secrets?api-version=7.5&maxresults=${value}`, token });
       expect(result.status).toBe(400);
       expect(result.json.error.code).toBe('BadParameter');
     }
@@ -234,7 +231,7 @@ describe('soft delete, recover, purge', () => {
     await client.setSecret('to-delete', 'keep-me');
     const poller = await client.beginDeleteSecret('to-delete', { intervalInMs: 10 });
     const deleted = await poller.pollUntilDone();
-    expect(deleted.recoveryId).toBe(`${emulator.vaultUrl}/deletedsecrets/to-delete`);
+    expect(deleted.recoveryId).toBe(`${fx.emulator.vaultUrl}/deletedsecrets/to-delete`);
     expect(deleted.deletedOn).toBeInstanceOf(Date);
     expect(deleted.scheduledPurgeDate!.getTime() - deleted.deletedOn!.getTime()).toBe(90 * 86_400_000);
     expect(deleted.value).toBeUndefined();
@@ -244,7 +241,7 @@ describe('soft delete, recover, purge', () => {
     for await (const item of client.listDeletedSecrets()) names.push(item.name);
     expect(names).toContain('to-delete');
     expect((await client.getDeletedSecret('TO-DELETE')).name).toBe('to-delete');
-    expect(emulator.vault().secretNames()).not.toContain('to-delete');
+    expect(fx.emulator.vault().secretNames()).not.toContain('to-delete');
 
     const conflict = await client.setSecret('to-delete', 'again').catch((e: unknown) => e);
     expect(conflict).toMatchObject({ statusCode: 409, code: 'Conflict' });
@@ -263,9 +260,9 @@ describe('soft delete, recover, purge', () => {
     await expect(client.getDeletedSecret('to-purge')).rejects.toMatchObject({ statusCode: 404 });
     expect((await client.setSecret('to-purge', 'new')).value).toBe('new');
 
-    const token = emulator.issueToken();
-    await raw(emulator, { method: 'DELETE', path: '/secrets/to-purge?api-version=7.5', token });
-    const purge = await raw(emulator, {
+    const token = fx.emulator.issueToken();
+    await raw(fx.emulator, { method: 'DELETE', path: '/secrets/to-purge?api-version=7.5', token });
+    const purge = await raw(fx.emulator, {
       method: 'DELETE',
       path: '/deletedsecrets/to-purge?api-version=7.5',
       token,
@@ -284,7 +281,7 @@ describe('soft delete, recover, purge', () => {
     const secret = await client.getSecret('Seeded-Secret');
     const parsed = parseKeyVaultSecretIdentifier(secret.properties.id!);
     expect(parsed).toMatchObject({
-      vaultUrl: emulator.vaultUrl,
+      vaultUrl: fx.emulator.vaultUrl,
       name: 'Seeded-Secret',
       version: secret.properties.version,
     });

@@ -1,20 +1,10 @@
-// Helpers shared by the vault-*.e2e-spec.ts files: SDK clients trusting the emulator's CA, a credential
+// Helpers shared by the vault-*.e2e-spec.ts files (with test/support/emulator.fixture.ts, which starts the
+// emulator and sets this process's managed identity): SDK clients trusting the emulator's CA, a credential
 // signing tokens in-process (for callers other than the process's managed identity), raw HTTPS calls.
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { ManagedIdentityCredential } from '@azure/identity';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import type { Emulator } from 'keyvault-emulator';
 import { request } from 'node:https';
-
-/**
- * Points this process's managed identity (App Service flavour) at the emulator and returns a real
- * ManagedIdentityCredential. Call once per test file (the credential caches its source per process).
- */
-export function managedIdentity(emulator: Emulator): TokenCredential {
-  process.env.IDENTITY_ENDPOINT = emulator.env.IDENTITY_ENDPOINT;
-  process.env.IDENTITY_HEADER = emulator.env.IDENTITY_HEADER;
-  return new ManagedIdentityCredential();
-}
 
 /** A credential whose tokens the emulator signs directly (any client id, even unknown ones). */
 export function signedBy(emulator: Emulator, clientId?: string): TokenCredential {
