@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.fixture.js';
 import { identityEnv } from '../support/environment.js';
 import { runClient } from './fixtures/identity-client.js';
+import { expectImdsTokenShape } from '../../libs/keyvault-emulator/src/testing/imds-token-shape.js';
 
 const userClientId = randomUUID();
 const fast = { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 50 };
@@ -77,20 +78,7 @@ describe('ManagedIdentityCredential through IMDS (AZURE_POD_IDENTITY_AUTHORITY_H
       },
     );
     const body = (await token.json()) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(
-      [
-        'access_token',
-        'client_id',
-        'expires_in',
-        'expires_on',
-        'ext_expires_in',
-        'not_before',
-        'resource',
-        'token_type',
-      ].sort(),
-    );
-    for (const key of ['expires_in', 'expires_on', 'ext_expires_in', 'not_before'])
-      expect(body[key]).toMatch(/^\d+$/);
+    expectImdsTokenShape(body);
     expect(body).toMatchObject({
       resource: 'https://vault.azure.net',
       token_type: 'Bearer',

@@ -5,6 +5,7 @@ import { IdentityRegistry } from './identities.js';
 import type { IdentityRequest } from './identity-response.js';
 import { handleImdsToken } from './imds.js';
 import { TokenAuthority } from './tokens.js';
+import { expectImdsTokenShape } from '../testing/imds-token-shape.js';
 
 const tenantId = randomUUID();
 const userClientId = randomUUID();
@@ -131,20 +132,7 @@ describe('IMDS endpoint (/metadata/identity/oauth2/token)', () => {
     const response = handleImdsToken(request(ok, metadata), context);
     expect(response.status).toBe(200);
     const body = response.body as Record<string, string>;
-    expect(Object.keys(body).sort()).toEqual(
-      [
-        'access_token',
-        'client_id',
-        'expires_in',
-        'expires_on',
-        'ext_expires_in',
-        'not_before',
-        'resource',
-        'token_type',
-      ].sort(),
-    );
-    for (const key of ['expires_in', 'expires_on', 'ext_expires_in', 'not_before'])
-      expect(body[key]).toMatch(/^\d+$/);
+    expectImdsTokenShape(body);
     expect(Number(body.expires_on) - Number(body.not_before)).toBe(Number(body.expires_in));
     expect(body).toMatchObject({ client_id: context.registry.system.clientId, token_type: 'Bearer' });
   });
