@@ -5,27 +5,24 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
 import { loadKeyVaultSecrets } from 'nestjs-keyvault-config';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { captureLogger, expectNoCanary, secretValue, useEmulatorIdentity } from '../support/load-harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { captureLogger, expectNoCanary, secretValue } from '../support/load-harness.js';
 
-let emulator: Emulator;
+const fx = useEmulator();
 let vaultUrl: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
-  useEmulatorIdentity(emulator);
   vaultUrl = (
-    await emulator.addVault(`v-${randomUUID().slice(0, 8)}`, {
+    await fx.emulator.addVault(`v-${randomUUID().slice(0, 8)}`, {
       seed: [{ name: 'Db-Password', value: secretValue(1) }],
     })
   ).url;
 });
-afterAll(() => emulator?.close());
 
 function identity(): { clientId: string; objectId: string } {
-  return emulator.addIdentity({ clientId: randomUUID(), role: 'user' });
+  return fx.emulator.addIdentity({ clientId: randomUUID(), role: 'user' });
 }
 
 async function loadWith(credential: ManagedIdentityCredential): Promise<ReturnType<typeof captureLogger>> {
@@ -33,7 +30,7 @@ async function loadWith(credential: ManagedIdentityCredential): Promise<ReturnTy
   const result = await loadKeyVaultSecrets({
     vaultUrl,
     credential,
-    clientOptions: { tlsOptions: { ca: emulator.caCert } },
+    clientOptions: { tlsOptions: { ca: fx.emulator.caCert } },
     env: {},
     logger,
   });
@@ -46,7 +43,7 @@ const identityLines = (logger: ReturnType<typeof captureLogger>): string[] =>
   logger.infos().filter((line) => line.startsWith('Authenticated to Key Vault'));
 
 const lineFor = (id: { clientId: string; objectId: string }): string =>
-  `Authenticated to Key Vault using ManagedIdentityCredential (App Service) as oid=${id.objectId} appid=${id.clientId} tid=${emulator.tenantId}`;
+  `Authenticated to Key Vault using ManagedIdentityCredential (App Service) as oid=${id.objectId} appid=${id.clientId} tid=${fx.emulator.tenantId}`;
 
 it('two concurrent loads sharing a credential, with two loggers: each logger gets the identity line once', async () => {
   const id = identity();
