@@ -12,7 +12,6 @@ import {
   REFRESH_STOPPED_CODE,
   REFRESH_UNEXPECTED_CODE,
 } from './constants.js';
-import { formatDuration } from './duration.js';
 import { isKeyVaultConfigError } from './errors.js';
 import type {
   KeyVaultChangeEvent,
@@ -20,6 +19,12 @@ import type {
   KeyVaultRefreshState,
   KeyVaultRefreshSummary,
 } from './interfaces.js';
+import {
+  refreshFailed,
+  refreshRecovered,
+  refreshStillFailing,
+  refreshUnexpectedError,
+} from './messages/index.js';
 import { noChanges } from './snapshot-diff.js';
 
 /** What one successful cycle reports back to the scheduler. */
@@ -90,7 +95,7 @@ export function describeRefreshError(error: unknown): { code: string; message: s
   const name = error instanceof Error ? error.name : typeof error;
   return {
     code: REFRESH_UNEXPECTED_CODE,
-    message: `Refresh failed with an unexpected ${name} (its message is withheld because it may quote secret content).`,
+    message: refreshUnexpectedError(name),
   };
 }
 
@@ -257,9 +262,7 @@ export class RefreshScheduler {
   private succeeded(result: RefreshCycleResult, at: Date): void {
     if (this.consecutiveFailures > 0) {
       const since = this.failingSince?.toISOString() ?? 'unknown';
-      this.options.logger.log(
-        `Key Vault refresh recovered after ${this.consecutiveFailures} failed attempt(s) (failing since ${since}).`,
-      );
+      this.options.logger.log(refreshRecovered(this.consecutiveFailures, since));
     }
     this.consecutiveFailures = 0;
     this.failingSince = undefined;
@@ -271,18 +274,13 @@ export class RefreshScheduler {
   private failed(error: { code: string; message: string }, at: Date): void {
     this.consecutiveFailures += 1;
     this.lastError = error;
-    const retry =
-      this.started && this.options.intervalMs !== undefined
-        ? ` Retrying with backoff (next in about ${formatDuration(this.backoff())}).`
-        : '';
+    const nextRetryMs = this.started && this.options.intervalMs !== undefined ? this.backoff() : undefined;
     if (this.consecutiveFailures === 1) {
       this.failingSince = at;
-      this.options.logger.warn(
-        `Key Vault refresh failed [${error.code}]: ${error.message} Keeping the last-known-good values (${this.loaded} keys).${retry}`,
-      );
+      this.options.logger.warn(refreshFailed({ ...error, loaded: this.loaded, nextRetryMs }));
     } else {
       this.options.logger.debug?.(
-        `Key Vault refresh still failing (${this.consecutiveFailures} in a row) [${error.code}]: ${error.message}${retry}`,
+        refreshStillFailing({ ...error, failures: this.consecutiveFailures, nextRetryMs }),
       );
     }
   }

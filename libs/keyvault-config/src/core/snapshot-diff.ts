@@ -7,6 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { SkipReason } from './constants.js';
 import type { KeyVaultChangeEvent, KeyVaultKeyChange, KeyVaultLoadReport } from './interfaces.js';
 import type { LoadedKey } from './loader.js';
+import { changesApplied } from './messages/index.js';
 
 export type { LoadedKey } from './loader.js';
 
@@ -115,10 +116,9 @@ export function valueAtKey(config: Record<string, unknown>, key: string): unknow
 
 /** One line naming what changed (keys and secret names, never values). */
 export function describeChanges(event: KeyVaultChangeEvent): string {
-  const parts = [
-    ...event.added.map((c) => `${c.key} added`),
-    ...event.updated.map((c) => `${c.key} updated`),
-    ...event.removed.map((c) => `${c.key} removed (${c.reason ?? REMOVED_DELETED_REASON})`),
-  ];
-  return `Key Vault refresh applied ${parts.length} change${parts.length === 1 ? '' : 's'}: ${parts.join(', ')}.`;
+  return changesApplied({
+    added: event.added,
+    updated: event.updated,
+    removed: event.removed.map((c) => ({ key: c.key, reason: c.reason ?? REMOVED_DELETED_REASON })),
+  });
 }

@@ -31,6 +31,7 @@ import type {
   KeyVaultWatcherEvents,
 } from './interfaces.js';
 import { loadForRefresh, reloadForRefresh, type LoadedKey, type RememberedSecret } from './loader.js';
+import { listenerThrew, refreshImpossible } from './messages/index.js';
 import {
   RefreshScheduler,
   type RefreshCycleResult,
@@ -186,7 +187,7 @@ export class Watcher implements KeyVaultWatcher {
     if (!this.source) {
       throw new KeyVaultConfigError(
         KeyVaultConfigErrorCode.InvalidOptions,
-        `Refresh is not possible: the startup load failed before it could reach a vault (${this.options.unrecoverable?.code ?? 'unknown'}). Fix the options and restart.`,
+        refreshImpossible(this.options.unrecoverable?.code),
       );
     }
     let next: RefreshSnapshot;
@@ -217,9 +218,7 @@ export class Watcher implements KeyVaultWatcher {
       } catch (error) {
         // A listener's failure must not undo the cycle or silence the other listeners. Its message is
         // not logged: listeners handle values, and their errors may quote them.
-        this.options.logger.error(
-          `A Key Vault '${event}' listener threw ${error instanceof Error ? error.name : typeof error}; the other listeners still ran.`,
-        );
+        this.options.logger.error(listenerThrew(event, error instanceof Error ? error.name : typeof error));
       }
     }
   }

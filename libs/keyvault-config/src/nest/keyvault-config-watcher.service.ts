@@ -30,6 +30,7 @@ import type {
 } from '../core/index.js';
 import { changesFor, type LoadedKey } from '../core/snapshot-diff.js';
 import type { Watcher } from '../core/watcher.js';
+import { keyLeftToApp } from '../core/messages/index.js';
 import { applyChanges, type ConfigServiceChange } from './config-service.bridge.js';
 import { KEYVAULT_LOGGER_CONTEXT, KEYVAULT_WATCHER } from './keyvault-config.constants.js';
 
@@ -158,8 +159,7 @@ export class KeyVaultConfigWatcher implements OnApplicationBootstrap, OnApplicat
    */
   private owns(key: string): boolean {
     const owned = isDeepStrictEqual(this.configService.get(key), this.applied.get(key)?.value);
-    if (!owned)
-      this.logger.debug(`Key '${key}' was set by someone else in ConfigService; the refresh leaves it.`);
+    if (!owned) this.logger.debug(keyLeftToApp(key));
     return owned;
   }
 }

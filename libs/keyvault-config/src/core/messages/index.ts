@@ -8,4 +8,5 @@ export * from './content.messages.js';
 export * from './credential.messages.js';
 export * from './load.messages.js';
 export * from './options.messages.js';
+export * from './refresh.messages.js';
 export * from './vault-errors.messages.js';

@@ -487,6 +487,50 @@ describe('credential messages', () => {
   });
 });
 
+describe('refresh messages', () => {
+  it('say what failed, what stays and when the next try is', () => {
+    const error = { code: 'VAULT_UNREACHABLE', message: 'The vault v is unreachable (ECONNRESET).' };
+    expect([
+      m.refreshFailed({ ...error, loaded: 12, nextRetryMs: 30_000 }),
+      m.refreshFailed({ ...error, loaded: 0 }),
+      m.refreshStillFailing({ ...error, failures: 3, nextRetryMs: 120_000 }),
+      m.refreshRecovered(3, '2026-01-01T00:00:00.000Z'),
+      m.refreshUnexpectedError('SyntaxError'),
+      m.refreshImpossible('INVALID_OPTIONS'),
+      m.refreshImpossible(undefined),
+      m.listenerThrew('change', 'TypeError'),
+      m.keyLeftToApp('Db.Password'),
+    ]).toMatchInlineSnapshot(`
+      [
+        "Key Vault refresh failed [VAULT_UNREACHABLE]: The vault v is unreachable (ECONNRESET). Keeping the last-known-good values (12 keys). Retrying with backoff (next in about 30s).",
+        "Key Vault refresh failed [VAULT_UNREACHABLE]: The vault v is unreachable (ECONNRESET). Keeping the last-known-good values (0 keys).",
+        "Key Vault refresh still failing (3 in a row) [VAULT_UNREACHABLE]: The vault v is unreachable (ECONNRESET). Retrying with backoff (next in about 2m).",
+        "Key Vault refresh recovered after 3 failed attempt(s) (failing since 2026-01-01T00:00:00.000Z).",
+        "Refresh failed with an unexpected SyntaxError (its message is withheld because it may quote secret content).",
+        "Refresh is not possible: the startup load failed before it could reach a vault (INVALID_OPTIONS). Fix the options and restart.",
+        "Refresh is not possible: the startup load failed before it could reach a vault (unknown). Fix the options and restart.",
+        "A Key Vault 'change' listener threw TypeError; the other listeners still ran.",
+        "Key 'Db.Password' was set by someone else in ConfigService; the refresh leaves it.",
+      ]
+    `);
+  });
+
+  it('name every changed key, never a value', () => {
+    expect(
+      m.changesApplied({
+        added: [{ key: 'A' }],
+        updated: [{ key: 'Db.Password' }],
+        removed: [{ key: 'Old', reason: 'deleted' }],
+      }),
+    ).toMatchInlineSnapshot(
+      `"Key Vault refresh applied 3 changes: A added, Db.Password updated, Old removed (deleted)."`,
+    );
+    expect(m.changesApplied({ added: [{ key: 'A' }], updated: [], removed: [] })).toMatchInlineSnapshot(
+      `"Key Vault refresh applied 1 change: A added."`,
+    );
+  });
+});
+
 describe('load messages', () => {
   it('say how many secrets came from where, using which credential', () => {
     expect(

@@ -93,6 +93,25 @@ const functions: Record<string, Case[]> = {
   malformedReference: [() => m.malformedReference(m.referenceProblem.notKeyValue, 'DB')],
   schemaThrew: [() => m.schemaThrew('TypeError')],
   validationFailed: [() => m.validationFailed([withValue({ key: 'Db', issue: m.WITHHELD_ISSUE })])],
+  refreshUnexpectedError: [() => m.refreshUnexpectedError('SyntaxError')],
+  refreshRecovered: [() => m.refreshRecovered(2, '2026-01-01T00:00:00.000Z')],
+  refreshFailed: [
+    () => m.refreshFailed(withValue({ code: 'TIMEOUT', message: 'Timed out.', loaded: 1, nextRetryMs: 1 })),
+  ],
+  refreshStillFailing: [
+    () => m.refreshStillFailing(withValue({ code: 'TIMEOUT', message: 'Timed out.', failures: 2 })),
+  ],
+  refreshImpossible: [() => m.refreshImpossible('INVALID_OPTIONS')],
+  listenerThrew: [() => m.listenerThrew('change', 'TypeError')],
+  changesApplied: [
+    () =>
+      m.changesApplied({
+        added: [withValue({ key: 'A' })],
+        updated: [withValue({ key: 'B' })],
+        removed: [withValue({ key: 'C', reason: 'deleted' })],
+      }),
+  ],
+  keyLeftToApp: [() => m.keyLeftToApp('Db')],
   loadedLine: [() => m.loadedLine(withValue({ loaded: 1, hosts: ['v'], elapsedMs: 1, credential: 'X' }))],
 };
 
