@@ -1,11 +1,11 @@
 import { DEFAULT_MAX_RESULTS, MAX_RESULTS_LIMIT } from '../constants.js';
 import { VaultErrors } from './vault.errors.js';
 
-/** One page of a listing and the continuation for the next one. */
+/** One page of a listing and the key the next one starts at. */
 export interface Page<T> {
   items: T[];
-  /** Offset of the next page, undefined on the last page. */
-  nextOffset?: number;
+  /** Key of the first item of the next page, undefined on the last page. */
+  nextKey?: string;
 }
 
 /** Validates `maxresults` (1–25, default 25) like Key Vault: anything else is a 400. */
@@ -17,37 +17,57 @@ export function parseMaxResults(raw: string | undefined): number {
   return value;
 }
 
+/** Key Vault's timestamp field of a marker (the recorded markers all carry this one). */
+const MARKER_TIME = '9999-12-31T23:59:59.9999999Z';
+
+const lengthPrefixed = (text: string): string => `${String(text.length).padStart(6, '0')}!${text}!`;
+
 /**
- * Encodes a continuation as Key Vault does: base64 of `{"NextMarker":…,"TargetLocation":0}`. The
- * marker is opaque to clients, which copy the whole nextLink; base64url keeps it free of characters
- * that would need percent-encoding.
+ * Encodes a continuation as Key Vault does: base64 of `{"NextMarker":"2!<n>!<m>","TargetLocation":0}`,
+ * where `<m>` is base64 (`=` written `-`) of `000017!secret/SOMESECRET!000028!9999-12-31T…Z!` — the
+ * **key of the next item**, not an offset (docs/emulator.md cites a recorded nextLink). Paging from a
+ * key stays correct while secrets are added or deleted between pages. The outer token is base64url so
+ * nextLinks need no percent-encoding; clients copy the whole nextLink anyway.
  */
-export function encodeSkipToken(offset: number): string {
-  return Buffer.from(JSON.stringify({ NextMarker: `2!${offset}`, TargetLocation: 0 }), 'utf8').toString(
-    'base64url',
-  );
+export function encodeSkipToken(nextKey: string): string {
+  const marker = Buffer.from(lengthPrefixed(`secret/${nextKey}`) + lengthPrefixed(MARKER_TIME), 'utf8')
+    .toString('base64')
+    .replace(/=/g, '-');
+  const token = { NextMarker: `2!${marker.length}!${marker}`, TargetLocation: 0 };
+  return Buffer.from(JSON.stringify(token), 'utf8').toString('base64url');
 }
 
-/** Decodes a `$skiptoken` (undefined → start). Anything unreadable is a 400. */
-export function decodeSkipToken(token: string | undefined): number {
-  if (token === undefined || token === '') return 0;
+const fromBase64 = (text: string): string => Buffer.from(text, 'base64').toString('utf8');
+
+/** Decodes a `$skiptoken` into the key the page starts at (undefined → start). Unreadable → 400. */
+export function decodeSkipToken(token: string | undefined): string | undefined {
+  if (token === undefined || token === '') return undefined;
   try {
-    const parsed = JSON.parse(Buffer.from(token.replace(/ /g, '+'), 'base64').toString('utf8')) as {
-      NextMarker?: unknown;
-    };
-    const match = typeof parsed.NextMarker === 'string' ? /^2!(\d+)$/.exec(parsed.NextMarker) : null;
-    if (!match) throw new Error('bad marker');
-    return Number(match[1]);
+    const parsed = JSON.parse(fromBase64(token.replace(/ /g, '+'))) as { NextMarker?: unknown };
+    const outer = typeof parsed.NextMarker === 'string' ? /^2!\d+!(.+)$/.exec(parsed.NextMarker) : null;
+    const inner = outer ? /^\d{6}!secret\/(.+?)!\d{6}!/.exec(fromBase64(outer[1].replace(/-/g, '='))) : null;
+    if (!inner) throw new Error('bad marker');
+    return inner[1];
   } catch {
     throw VaultErrors.invalidSkipToken();
   }
 }
 
-/** Slices a full (already ordered) listing into one page. */
-export function paginate<T>(all: readonly T[], offset: number, maxResults: number): Page<T> {
-  const items = all.slice(offset, offset + maxResults);
-  const next = offset + maxResults;
-  return next < all.length ? { items, nextOffset: next } : { items };
+/**
+ * One page of a listing ordered by `keyOf` (upper-case keys, as Key Vault's markers spell them): the
+ * items from the first whose key is at or after `startKey`.
+ */
+export function paginate<T>(
+  all: readonly T[],
+  keyOf: (item: T) => string,
+  startKey: string | undefined,
+  maxResults: number,
+): Page<T> {
+  const start = startKey === undefined ? 0 : all.findIndex((item) => keyOf(item) >= startKey);
+  if (start === -1) return { items: [] };
+  const items = all.slice(start, start + maxResults);
+  const next = all[start + maxResults];
+  return next === undefined ? { items } : { items, nextKey: keyOf(next) };
 }
 
 /**
@@ -58,8 +78,8 @@ export function buildNextLink(
   baseUrl: string,
   path: string,
   apiVersion: string,
-  offset: number,
+  nextKey: string,
   maxResults: number,
 ): string {
-  return `${baseUrl}${path}?api-version=${encodeURIComponent(apiVersion)}&$skiptoken=${encodeSkipToken(offset)}&maxresults=${maxResults}`;
+  return `${baseUrl}${path}?api-version=${encodeURIComponent(apiVersion)}&$skiptoken=${encodeSkipToken(nextKey)}&maxresults=${maxResults}`;
 }

@@ -160,23 +160,30 @@ function attributesInput(raw: Record<string, unknown>): { enabled?: boolean; nbf
   return result;
 }
 
+/** Paging keys: the upper-case name (Key Vault's markers spell it so), or name/version position. */
+const nameKey = (secret: StoredSecret): string => secret.name.toUpperCase();
+// Versions are listed in creation order and never removed one by one: their position is a stable key.
+const versionKey = (position: number): string => String(position).padStart(8, '0');
+
 function listing<T>(
   all: readonly T[],
   ctx: OperationContext,
   listPath: string,
+  keyOf: (item: T, index: number) => string,
   map: (item: T) => object,
 ): OperationResult {
   const maxResults = parseMaxResults(ctx.query.get('maxresults'));
-  const offset = decodeSkipToken(ctx.query.get('$skiptoken'));
-  const page = paginate(all, offset, maxResults);
+  const startKey = decodeSkipToken(ctx.query.get('$skiptoken'));
+  const keys = new Map(all.map((item, index) => [item, keyOf(item, index)]));
+  const page = paginate(all, (item) => keys.get(item) ?? '', startKey, maxResults);
   return {
     status: 200,
     body: {
       value: page.items.map(map),
       nextLink:
-        page.nextOffset === undefined
+        page.nextKey === undefined
           ? null
-          : buildNextLink(ctx.baseUrl, listPath, ctx.apiVersion, page.nextOffset, maxResults),
+          : buildNextLink(ctx.baseUrl, listPath, ctx.apiVersion, page.nextKey, maxResults),
     },
   };
 }
@@ -223,15 +230,23 @@ export function executeOperation(
       return { status: 200, body: deletedSecretBundle(ctx.baseUrl, secret) };
     }
     case 'secrets.list':
-      return listing(store.listLatest(), ctx, route.listPath ?? '/secrets', (s) =>
-        secretItem(ctx.baseUrl, s, false),
+      return listing(
+        store.listLatest(),
+        ctx,
+        route.listPath ?? '/secrets',
+        (s) => nameKey(s.secret),
+        (s) => secretItem(ctx.baseUrl, s, false),
       );
     case 'secrets.versions':
-      return listing(store.listVersions(name), ctx, route.listPath ?? `/secrets/${name}/versions`, (s) =>
-        secretItem(ctx.baseUrl, s, true),
+      return listing(
+        store.listVersions(name),
+        ctx,
+        route.listPath ?? `/secrets/${name}/versions`,
+        (_s, index) => versionKey(index),
+        (s) => secretItem(ctx.baseUrl, s, true),
       );
     case 'deleted.list':
-      return listing(store.listDeleted(), ctx, route.listPath ?? '/deletedsecrets', (s) =>
+      return listing(store.listDeleted(), ctx, route.listPath ?? '/deletedsecrets', nameKey, (s) =>
         deletedSecretItem(ctx.baseUrl, s),
       );
     case 'deleted.get':
