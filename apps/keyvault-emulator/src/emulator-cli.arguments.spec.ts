@@ -118,6 +118,22 @@ describe('parseFaultSpec', () => {
     expect(parseFaultSpec('latency=20,jitter=10')).toEqual({ latencyMs: 20, jitterMs: 10 });
   });
 
+  it('takes hostile bodies', () => {
+    expect(parseFaultSpec('route=secrets.get,body=truncated,truncate-at=12,times=1')).toEqual({
+      route: 'secrets.get',
+      body: 'truncated',
+      truncateAt: 12,
+      times: 1,
+    });
+    expect(parseFaultSpec('body=html,status=200')).toEqual({ body: 'html', status: 200 });
+    expect(parseFaultSpec('body=empty,status=401')).toEqual({ body: 'empty', status: 401 });
+    expect(parseFaultSpec('route=secrets.list,body=emptyPage,times=2')).toEqual({
+      route: 'secrets.list',
+      body: 'emptyPage',
+      times: 2,
+    });
+  });
+
   it('takes several routes, a vault, hang and spaces', () => {
     expect(parseFaultSpec(' route=secrets.get|secrets.list , vault=other , hang ')).toEqual({
       route: ['secrets.get', 'secrets.list'],
@@ -140,6 +156,10 @@ describe('parseFaultSpec', () => {
     ['status', '"status" needs a value'],
     ['reset=maybe', '"reset" is a flag'],
     ['status=503,times=0', 'times must be an integer >= 1'],
+    ['status=200', 'status must be an integer from 400 to 599'],
+    ['body=xml', "'body' must be one of html, empty, truncated, emptyPage"],
+    ['body=emptyPage', 'needs a list route'],
+    ['body=truncated,status=500', 'replaces the real answer'],
   ])('rejects %j', (spec, message) => {
     expect(() => parseFaultSpec(spec)).toThrow(message);
   });

@@ -1,4 +1,12 @@
-import { EMULATOR_ROUTES, isEmulatorRoute, type EmulatorRoute, type FaultSpec } from 'keyvault-emulator';
+import {
+  EMULATOR_ROUTES,
+  FaultSpecError,
+  isEmulatorRoute,
+  validateFaultSpec,
+  type EmulatorRoute,
+  type FaultBody,
+  type FaultSpec,
+} from 'keyvault-emulator';
 import { UsageError } from './emulator-cli.errors.js';
 import { integer } from './emulator-cli.values.js';
 
@@ -43,7 +51,8 @@ const FAULT_KEYS: Readonly<Record<string, FaultKey>> = {
     fault.vault = value();
   },
   status: (fault, value, where) => {
-    fault.status = integer(`${where}: status`, value(), 400, 599);
+    // 2xx/3xx only with body=html|empty (checked once every key is read).
+    fault.status = integer(`${where}: status`, value(), 200, 599);
   },
   'retry-after': retryAfter,
   retryafter: retryAfter,
@@ -57,17 +66,34 @@ const FAULT_KEYS: Readonly<Record<string, FaultKey>> = {
   jitterms: jitter,
   reset: flag('reset'),
   hang: flag('hang'),
+  body: (fault, value) => {
+    fault.body = value() as FaultBody; // checked by validateFaultSpec below
+  },
+  'truncate-at': (fault, value, where) => {
+    fault.truncateAt = integer(`${where}: truncate-at`, value(), 0);
+  },
 };
 
-const KNOWN_KEYS = 'route, vault, status, retry-after, times, latency, jitter, reset, hang';
+const KNOWN_KEYS =
+  'route, vault, status, retry-after, times, latency, jitter, reset, hang, body, truncate-at';
 
 function checkActions(fault: FaultSpec, where: string): void {
   const actions = [fault.status !== undefined, fault.reset === true, fault.hang === true].filter(
     Boolean,
   ).length;
   if (actions > 1) throw new UsageError(`${where}: give at most one of status, reset and hang`);
-  if (actions === 0 && fault.latencyMs === undefined && fault.jitterMs === undefined) {
-    throw new UsageError(`${where}: a fault needs status=…, reset, hang, latency=… or jitter=…`);
+  if (fault.status !== undefined && fault.status < 400 && fault.body !== 'html' && fault.body !== 'empty') {
+    throw new UsageError(
+      `${where}: status must be an integer from 400 to 599 (or come with body=html|empty), got "${fault.status}"`,
+    );
+  }
+  if (
+    actions === 0 &&
+    fault.latencyMs === undefined &&
+    fault.jitterMs === undefined &&
+    fault.body === undefined
+  ) {
+    throw new UsageError(`${where}: a fault needs status=…, reset, hang, latency=… or jitter=… (or body=…)`);
   }
   if (fault.retryAfterSeconds !== undefined && fault.status === undefined) {
     throw new UsageError(`${where}: retry-after needs a status (e.g. status=429,retry-after=1)`);
@@ -76,7 +102,8 @@ function checkActions(fault: FaultSpec, where: string): void {
 
 /**
  * Parses a --fault SPEC: comma-separated `key=value` items and the bare flags `reset` / `hang`.
- * Keys: route (several joined by `|` or `+`), vault, status, retry-after, times, latency, jitter.
+ * Keys: route (several joined by `|` or `+`), vault, status, retry-after, times, latency, jitter,
+ * body (html | empty | truncated | emptyPage), truncate-at.
  */
 export function parseFaultSpec(spec: string): FaultSpec {
   const fault: FaultSpec = {};
@@ -101,5 +128,11 @@ export function parseFaultSpec(spec: string): FaultSpec {
     FAULT_KEYS[key](fault, value, where, raw);
   }
   checkActions(fault, where);
-  return fault;
+  try {
+    // The emulator's own rules (body shapes, status ranges) in its own words.
+    return validateFaultSpec(fault);
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new UsageError(`${where}: ${error.message}`);
+    throw error;
+  }
 }

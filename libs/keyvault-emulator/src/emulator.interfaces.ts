@@ -57,8 +57,25 @@ export interface FaultSpec {
   latencyMs?: number;
   /** Random extra latency in [0, jitterMs). */
   jitterMs?: number;
-  /** Answer with this status (429, 500, 503, …) and Key Vault's error body. */
+  /**
+   * Answer with this status (429, 500, 503, …) and Key Vault's error body (400–599), or — with
+   * `body: 'html'` / `'empty'` — with that body instead (any status 200–599).
+   */
   status?: number;
+  /**
+   * Answer with a hostile body (see docs/emulator.md, "Hostile bodies"):
+   * - `'html'`: an HTML error page (`text/html`), as a proxy or gateway answers; status default 502;
+   * - `'empty'`: no body at all (`content-length: 0`); status default 502;
+   * - `'truncated'`: the real answer (status, headers) with its JSON body cut at `truncateAt` bytes
+   *   (default: half) and re-framed, so the client reads a complete, malformed response — applied
+   *   only to requests that got as far as a real answer (authenticated, not throttled);
+   * - `'emptyPage'` (list routes only): `{"value":[],"nextLink":…}` pointing at the same position, so
+   *   a client that follows nextLinks gets the real page next; like `'truncated'`, only in place of a
+   *   real answer.
+   */
+  body?: FaultBody;
+  /** With `body: 'truncated'`: bytes of the body kept (default: half of it). */
+  truncateAt?: number;
   /** With status 429/503: the Retry-After header in seconds (omit for none). */
   retryAfterSeconds?: number;
   /** Destroy the connection without answering. */
@@ -68,6 +85,9 @@ export interface FaultSpec {
   /** Apply to the next N matching requests only (default: until cleared). */
   times?: number;
 }
+
+/** Hostile bodies a fault can answer with ({@link FaultSpec.body}). */
+export type FaultBody = 'html' | 'empty' | 'truncated' | 'emptyPage';
 
 /** One request, as counted and logged. Never contains secret values or tokens. */
 export interface RequestLogEntry {
@@ -81,7 +101,7 @@ export interface RequestLogEntry {
   /** Caller's client id when a valid token was presented. */
   clientId?: string;
   /** Fault applied, if any. */
-  fault?: 'latency' | 'status' | 'reset' | 'hang' | 'throttle';
+  fault?: 'latency' | 'status' | 'reset' | 'hang' | 'throttle' | FaultBody;
   durationMs: number;
 }
 

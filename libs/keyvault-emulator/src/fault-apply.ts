@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { delay } from './delay.js';
 import type { FaultDecision } from './faults.js';
 import { drainBody } from './http/json-body.js';
+import { writeHostile } from './http/json-response.js';
 
 /** What a server lends {@link applyFault} for one request. */
 export interface FaultTarget {
@@ -39,7 +40,11 @@ export async function applyFault(decision: FaultDecision, target: FaultTarget): 
       return true;
     case 'status':
       await drainBody(req);
-      target.answerStatus(decision.status ?? 500, decision.retryAfterSeconds);
+      if (decision.body) {
+        // What a proxy or gateway answers: no service headers, no JSON.
+        target.record(decision.status ?? 502);
+        writeHostile(target.res, decision.status ?? 502, decision.body);
+      } else target.answerStatus(decision.status ?? 500, decision.retryAfterSeconds);
       return true;
     default:
       return false;

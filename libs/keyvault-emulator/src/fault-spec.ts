@@ -1,5 +1,5 @@
-import type { FaultSpec } from './emulator.interfaces.js';
-import { EMULATOR_ROUTES, isEmulatorRoute } from './routes.js';
+import type { FaultBody, FaultSpec } from './emulator.interfaces.js';
+import { EMULATOR_ROUTES, isEmulatorRoute, type EmulatorRoute } from './routes.js';
 
 /** An invalid fault specification (admin API input). */
 export class FaultSpecError extends Error {
@@ -23,18 +23,72 @@ function validateRoute(raw: unknown): FaultSpec['route'] {
   return raw as FaultSpec['route'];
 }
 
-function validateStatus(raw: unknown): number {
-  if (!Number.isInteger(raw) || (raw as number) < 400 || (raw as number) > 599) {
-    throw new FaultSpecError("'status' must be an HTTP error status (400–599).");
+/** Every hostile body, and those that replace a real answer (decided once the answer exists). */
+export const FAULT_BODIES: readonly FaultBody[] = ['html', 'empty', 'truncated', 'emptyPage'];
+export const isAnswerBody = (body: FaultBody | undefined): boolean =>
+  body === 'truncated' || body === 'emptyPage';
+/** Routes that answer a page (`emptyPage` applies to these only). */
+export const LIST_ROUTES: readonly EmulatorRoute[] = ['secrets.list', 'secrets.versions', 'deleted.list'];
+
+function validateStatus(raw: unknown, body: unknown): number {
+  // An HTML page or an empty body may come with any status, a 200 included (a captive portal).
+  const min = body === 'html' || body === 'empty' ? 200 : 400;
+  if (!Number.isInteger(raw) || (raw as number) < min || (raw as number) > 599) {
+    throw new FaultSpecError(
+      min === 200
+        ? "'status' must be an HTTP status (200–599)."
+        : "'status' must be an HTTP error status (400–599).",
+    );
   }
   return raw as number;
 }
 
+function validateBody(spec: FaultSpec, raw: Record<string, unknown>): void {
+  if (raw.body !== undefined) {
+    if (!FAULT_BODIES.includes(raw.body as FaultBody)) {
+      throw new FaultSpecError(`'body' must be one of ${FAULT_BODIES.join(', ')}.`);
+    }
+    spec.body = raw.body as FaultBody;
+  }
+  if (raw.truncateAt !== undefined) {
+    if (spec.body !== 'truncated') throw new FaultSpecError("'truncateAt' needs body 'truncated'.");
+    if (!isNonNegative(raw.truncateAt) || !Number.isInteger(raw.truncateAt)) {
+      throw new FaultSpecError("'truncateAt' must be a non-negative integer (bytes kept).");
+    }
+    spec.truncateAt = raw.truncateAt;
+  }
+  if (!isAnswerBody(spec.body)) return;
+  if (
+    spec.status !== undefined ||
+    spec.reset ||
+    spec.hang ||
+    spec.latencyMs !== undefined ||
+    spec.jitterMs !== undefined
+  ) {
+    throw new FaultSpecError(
+      `body '${spec.body}' replaces the real answer: give no 'status', 'reset', 'hang' or latency with it (add a separate fault).`,
+    );
+  }
+  const routes = spec.route === undefined ? [] : Array.isArray(spec.route) ? spec.route : [spec.route];
+  if (spec.body === 'emptyPage' && (routes.length === 0 || routes.some((r) => !LIST_ROUTES.includes(r)))) {
+    throw new FaultSpecError(`body 'emptyPage' needs a list route (${LIST_ROUTES.join(', ')}).`);
+  }
+}
+
 function validateActions(spec: FaultSpec): void {
-  const actions = [spec.status !== undefined, spec.reset === true, spec.hang === true].filter(Boolean).length;
-  if (actions > 1) throw new FaultSpecError("Give at most one of 'status', 'reset' and 'hang'.");
-  if (actions === 0 && spec.latencyMs === undefined && spec.jitterMs === undefined) {
-    throw new FaultSpecError("A fault needs 'latencyMs'/'jitterMs', 'status', 'reset' or 'hang'.");
+  const actions = [
+    spec.status !== undefined || spec.body === 'html' || spec.body === 'empty',
+    spec.reset === true,
+    spec.hang === true,
+  ].filter(Boolean).length;
+  if (actions > 1) throw new FaultSpecError("Give at most one of 'status'/'body', 'reset' and 'hang'.");
+  if (
+    actions === 0 &&
+    spec.latencyMs === undefined &&
+    spec.jitterMs === undefined &&
+    !isAnswerBody(spec.body)
+  ) {
+    throw new FaultSpecError("A fault needs 'latencyMs'/'jitterMs', 'status', 'body', 'reset' or 'hang'.");
   }
 }
 
@@ -57,7 +111,7 @@ export function validateFaultSpec(input: unknown): FaultSpec {
       spec[key] = raw[key];
     }
   }
-  if (raw.status !== undefined) spec.status = validateStatus(raw.status);
+  if (raw.status !== undefined) spec.status = validateStatus(raw.status, raw.body);
   for (const key of ['reset', 'hang'] as const) {
     if (raw[key] !== undefined) {
       if (typeof raw[key] !== 'boolean') throw new FaultSpecError(`'${key}' must be a boolean.`);
@@ -70,6 +124,7 @@ export function validateFaultSpec(input: unknown): FaultSpec {
     }
     spec.times = raw.times as number;
   }
+  validateBody(spec, raw);
   validateActions(spec);
   return spec;
 }

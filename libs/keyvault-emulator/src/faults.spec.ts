@@ -163,8 +163,60 @@ describe('validateFaultSpec', () => {
     [{ latencyMs: -1 }, 'latencyMs'],
     [{ route: 'secrets.get' }, 'needs'],
     [{ hang: 'yes' }, 'boolean'],
+    [{ body: 'xml' }, "'body' must be one of"],
+    [{ body: 'html', status: 100 }, '200–599'],
+    [{ body: 'html', reset: true }, 'at most one'],
+    [{ body: 'truncated', status: 500 }, 'replaces the real answer'],
+    [{ body: 'truncated', latencyMs: 5 }, 'replaces the real answer'],
+    [{ status: 500, truncateAt: 3 }, "needs body 'truncated'"],
+    [{ body: 'truncated', truncateAt: 1.5 }, 'non-negative integer'],
+    [{ body: 'emptyPage' }, 'needs a list route'],
+    [{ body: 'emptyPage', route: ['secrets.list', 'secrets.get'] }, 'needs a list route'],
   ])('rejects %j', (input, message) => {
     expect(() => validateFaultSpec(input)).toThrow(message);
+  });
+
+  it('accepts the hostile bodies', () => {
+    expect(validateFaultSpec({ body: 'html' })).toEqual({ body: 'html' });
+    expect(validateFaultSpec({ body: 'empty', status: 200 })).toEqual({ body: 'empty', status: 200 });
+    expect(validateFaultSpec({ body: 'truncated', truncateAt: 0, times: 1 })).toEqual({
+      body: 'truncated',
+      truncateAt: 0,
+      times: 1,
+    });
+    expect(validateFaultSpec({ route: 'deleted.list', body: 'emptyPage' })).toEqual({
+      route: 'deleted.list',
+      body: 'emptyPage',
+    });
+  });
+});
+
+describe('answer faults (truncated, emptyPage)', () => {
+  it('are decided when an answer exists, never on arrival, and consume their uses', () => {
+    const faults = new EmulatorFaultInjector();
+    const id = faults.add({ route: 'secrets.get', body: 'truncated', truncateAt: 4, times: 2 });
+    faults.add({ route: 'secrets.list', body: 'emptyPage', times: 1 });
+    expect(faults.match('secrets.get', 'v')).toBeUndefined();
+    expect(faults.matchAnswer('secrets.get', 'v')).toEqual({ body: 'truncated', truncateAt: 4, faultId: id });
+    expect(faults.matchAnswer('secrets.get', 'v')?.body).toBe('truncated');
+    expect(faults.matchAnswer('secrets.get', 'v')).toBeUndefined();
+    expect(faults.has(id)).toBe(false);
+    expect(faults.matchAnswer('secrets.list', 'v')?.body).toBe('emptyPage');
+    expect(faults.matchAnswer('secrets.list', 'v')).toBeUndefined();
+  });
+
+  it('html and empty bodies are arrival faults with a status (502 by default)', () => {
+    const faults = new EmulatorFaultInjector();
+    faults.add({ route: 'secrets.get', body: 'html' });
+    faults.add({ route: 'secrets.list', body: 'empty', status: 404 });
+    expect(faults.match('secrets.get', 'v')).toMatchObject({
+      action: 'status',
+      status: 502,
+      body: 'html',
+      kind: 'html',
+    });
+    expect(faults.match('secrets.list', 'v')).toMatchObject({ status: 404, body: 'empty', kind: 'empty' });
+    expect(faults.matchAnswer('secrets.get', 'v')).toBeUndefined();
   });
 });
 

@@ -1,24 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import type { EmulatorFaults, FaultSpec } from './emulator.interfaces.js';
-import { FaultSpecError, validateFaultSpec } from './fault-spec.js';
+import { FaultSpecError, isAnswerBody, validateFaultSpec } from './fault-spec.js';
 import { isIdentityRoute, type EmulatorRoute } from './routes.js';
 import { VaultThrottle, type ThrottleRejection, type ThrottleSettings } from './throttle.js';
 
 /**
- * What to do with one request, as decided by {@link EmulatorFaultInjector.match}. The server applies
- * it: wait `latencyMs`, then (if `action` is set) answer `status` with Key Vault's error body (and
- * Retry-After when given), destroy the socket without answering (`reset`), or never answer (`hang`).
+ * What to do with one request on arrival, as decided by {@link EmulatorFaultInjector.match}. The
+ * servers apply it through `applyFault` (fault-apply.ts): wait `latencyMs`, then (if `action` is set)
+ * answer `status` — with the server's error body, an HTML page or no body (`body`) — and Retry-After
+ * when given, destroy the socket without answering (`reset`), or never answer (`hang`).
  */
 export interface FaultDecision {
   /** Total delay before acting/answering normally (fixed + jitter of every matching fault, + global). */
   latencyMs: number;
   action?: 'status' | 'reset' | 'hang';
   status?: number;
+  /** With action 'status': an HTML page or an empty body instead of the server's error JSON. */
+  body?: 'html' | 'empty';
   retryAfterSeconds?: number;
   /** Ids of the faults that contributed. */
   faultIds: string[];
   /** Label for the request log. */
-  kind: 'latency' | 'status' | 'reset' | 'hang';
+  kind: 'latency' | 'status' | 'reset' | 'hang' | 'html' | 'empty';
+}
+
+/**
+ * A fault that replaces a real answer once it exists ({@link EmulatorFaultInjector.matchAnswer}):
+ * the answer's body cut, or an empty page that still carries a nextLink.
+ */
+export interface AnswerFault {
+  body: 'truncated' | 'emptyPage';
+  /** Bytes kept with 'truncated' (undefined: half). */
+  truncateAt?: number;
+  faultId: string;
 }
 
 interface ActiveFault {
@@ -143,14 +157,17 @@ export class EmulatorFaultInjector implements EmulatorFaults {
     let latency = identity ? 0 : this.latencyMs;
     const decision: FaultDecision = { latencyMs: 0, faultIds: [], kind: 'latency' };
     for (const fault of this.faults) {
-      if (!this.matches(fault.spec, route, vault, identity)) continue;
+      if (isAnswerBody(fault.spec.body) || !this.matches(fault.spec, route, vault, identity)) continue;
       const { spec } = fault;
-      const hasAction = spec.status !== undefined || spec.reset === true || spec.hang === true;
+      const hasAction =
+        spec.status !== undefined || spec.body !== undefined || spec.reset === true || spec.hang === true;
       if (hasAction && decision.action) continue; // the first action wins; this fault is not used
       latency += (spec.latencyMs ?? 0) + (spec.jitterMs ? this.random() * spec.jitterMs : 0);
-      if (spec.status !== undefined) {
+      if (spec.status !== undefined || spec.body !== undefined) {
         decision.action = 'status';
-        decision.status = spec.status;
+        // An HTML page or an empty body comes from a proxy or gateway: 502 unless told otherwise.
+        decision.status = spec.status ?? 502;
+        if (spec.body === 'html' || spec.body === 'empty') decision.body = spec.body;
         if (spec.retryAfterSeconds !== undefined) decision.retryAfterSeconds = spec.retryAfterSeconds;
       } else if (spec.reset) decision.action = 'reset';
       else if (spec.hang) decision.action = 'hang';
@@ -160,8 +177,27 @@ export class EmulatorFaultInjector implements EmulatorFaults {
     this.faults = this.faults.filter((f) => f.remaining > 0);
     if (decision.faultIds.length === 0 && latency <= 0) return undefined;
     decision.latencyMs = Math.round(latency);
-    decision.kind = decision.action ?? 'latency';
+    decision.kind = decision.body ?? decision.action ?? 'latency';
     return decision;
+  }
+
+  /**
+   * Decides, once a real answer exists, whether a fault replaces it (`body: 'truncated'` or
+   * `'emptyPage'`); the first matching one is used and consumed. Called only for requests that got as
+   * far as an answer (authenticated, not throttled), so a fault with `times` is never spent on the
+   * SDK's unauthenticated challenge request.
+   */
+  matchAnswer(route: EmulatorRoute, vault?: string): AnswerFault | undefined {
+    const identity = isIdentityRoute(route);
+    const fault = this.faults.find(
+      (f) => isAnswerBody(f.spec.body) && this.matches(f.spec, route, vault, identity),
+    );
+    if (!fault) return undefined;
+    fault.remaining -= 1;
+    if (fault.remaining <= 0) this.remove(fault.id);
+    const answer: AnswerFault = { body: fault.spec.body as AnswerFault['body'], faultId: fault.id };
+    if (fault.spec.truncateAt !== undefined) answer.truncateAt = fault.spec.truncateAt;
+    return answer;
   }
 
   /**

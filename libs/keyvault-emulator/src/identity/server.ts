@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { closingSignal } from '../delay.js';
 import type { RequestLogEntry } from '../emulator.interfaces.js';
 import { applyFault, identityFailureDecision } from '../fault-apply.js';
-import type { FaultDecision } from '../faults.js';
+import type { AnswerFault, FaultDecision } from '../faults.js';
 import { writeJson } from '../http/json-response.js';
 import type { EmulatorRoute } from '../routes.js';
 import { appServiceFailure, handleAppServiceToken } from './app-service.js';
@@ -17,8 +17,10 @@ import type { TokenAuthority } from './tokens.js';
 export interface IdentityFaults {
   /** Consumed once per token request: a pending `failIdentity` answers 500 or never answers. */
   takeIdentityFailure(): 500 | 'hang' | undefined;
-  /** Scripted faults naming an identity.* route (latency, status, reset, hang). */
+  /** Scripted faults naming an identity.* route (latency, status, html/empty bodies, reset, hang). */
   match?(route: EmulatorRoute): FaultDecision | undefined;
+  /** A fault replacing the real answer (`body: 'truncated'`), consumed once per token answer. */
+  matchAnswer?(route: EmulatorRoute): AnswerFault | undefined;
 }
 
 /** Options of {@link startIdentityServer}. */
@@ -94,6 +96,11 @@ class IdentityExchange {
     this.counters.record(entry);
   }
 
+  /** Labels the request's log entry with a fault. */
+  markFault(fault: RequestLogEntry['fault']): void {
+    this.fault = fault;
+  }
+
   /** Applies a fault decision; true when the request was dealt with. */
   applyFault(decision: FaultDecision, signal: AbortSignal): Promise<boolean> {
     this.fault = decision.kind;
@@ -148,7 +155,11 @@ async function serve(
       : route === 'identity.imds'
         ? handleImdsToken(request, context)
         : imdsMissingMetadata();
-  send(res, response);
+  const replaced = faults.matchAnswer?.(route);
+  if (replaced?.body === 'truncated') exchange.markFault('truncated');
+  writeJson(res, response.status, response.body, response.headers, {
+    truncateAt: replaced?.body === 'truncated' ? (replaced.truncateAt ?? 'half') : undefined,
+  });
   exchange.record(response.status, response.clientId);
 }
 

@@ -3,6 +3,8 @@ import { buildNextLink, decodeSkipToken, encodeSkipToken, paginate, parseMaxResu
 import { KeyVaultError } from './vault.errors.js';
 import { thrown } from '../testing/thrown.js';
 
+const key = (n: number): string => `K${String(n).padStart(3, '0')}`;
+
 describe('paging', () => {
   it('accepts maxresults 1–25 and defaults to 25', () => {
     expect(parseMaxResults(undefined)).toBe(25);
@@ -17,8 +19,6 @@ describe('paging', () => {
     expect(error.status).toBe(400);
     expect(error.code).toBe('BadParameter');
   });
-
-  const key = (n: number): string => `K${String(n).padStart(3, '0')}`;
 
   it('pages 60 items as 25 + 25 + 10 and 7-sized pages exactly, continuing from the next key', () => {
     const items = Array.from({ length: 60 }, (_, i) => i);

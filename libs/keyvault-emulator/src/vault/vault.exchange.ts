@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { EMULATOR_REGION, SERVICE_VERSION_HEADER_VALUE } from '../constants.js';
 import type { RequestLogEntry } from '../emulator.interfaces.js';
-import { writeJson } from '../http/json-response.js';
+import { writeJson, type WriteOptions } from '../http/json-response.js';
 import { parseQuery } from './api-version.js';
 import type { KeyVaultError } from './vault.errors.js';
 import { resolveRoute, type ResolvedRoute } from './vault.router.js';
@@ -82,9 +82,14 @@ export class VaultExchange {
   }
 
   /** Answers JSON with Key Vault's common headers; records the request first. */
-  sendJson(status: number, body: unknown, extraHeaders: Record<string, string> = {}): void {
+  sendJson(
+    status: number,
+    body: unknown,
+    extraHeaders: Record<string, string> = {},
+    options: WriteOptions = {},
+  ): void {
     if (this.res.headersSent || this.res.destroyed) return;
     this.record(status);
-    writeJson(this.res, status, body, { ...commonHeaders(this.req), ...extraHeaders });
+    writeJson(this.res, status, body, { ...commonHeaders(this.req), ...extraHeaders }, options);
   }
 }

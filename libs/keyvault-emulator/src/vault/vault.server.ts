@@ -242,13 +242,24 @@ export class VaultServer {
         secretName: route.name,
       });
     }
+    const baseUrl = this.baseUrl(exchange.req);
     const result = executeOperation(this.options.store, route, {
-      baseUrl: this.baseUrl(exchange.req),
+      baseUrl,
       apiVersion,
       query: exchange.query,
       body,
     });
-    exchange.sendJson(result.status, result.body);
+    const replaced = this.options.faults.matchAnswer(route.route, this.name);
+    if (!replaced) return exchange.sendJson(result.status, result.body);
+    exchange.fault = replaced.body;
+    if (replaced.body === 'emptyPage') {
+      // Points at the very position just asked for: a client that follows it gets the real page next.
+      return exchange.sendJson(200, {
+        value: [],
+        nextLink: `${baseUrl}${exchange.req.url ?? exchange.path}`,
+      });
+    }
+    exchange.sendJson(result.status, result.body, {}, { truncateAt: replaced.truncateAt ?? 'half' });
   }
 
   /** Ids and nextLinks use the host the client addressed (so they parse back to its vault URL). */
