@@ -5,7 +5,13 @@
  */
 import { JSON_CONTENT_TYPE_PATTERN, SECRET_NAME_SEGMENT_SEPARATOR } from './constants.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode, vaultNameOf } from './errors.js';
-import { invalidJsonContent, pathCollision, sameKeyCollision as sameKeyMessage } from './messages/index.js';
+import {
+  invalidJsonContent,
+  keyMapperReturnedNonKey,
+  keyMapperThrew,
+  pathCollision,
+  sameKeyCollision as sameKeyMessage,
+} from './messages/index.js';
 
 /** Segments that would reach Object.prototype through a plain object. */
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
@@ -54,7 +60,7 @@ export function keyPathFor(
   } catch (error) {
     throw new KeyVaultConfigError(
       KeyVaultConfigErrorCode.InvalidOptions,
-      `Invalid option \`keyMapper\`: it threw for secret '${secretName}' (${vault.host}). Fix the function; return undefined to skip a secret.`,
+      keyMapperThrew(secretName, vault.host),
       { key: 'keyMapper', secretName, vault: vault.host, cause: error },
     );
   }
@@ -63,7 +69,7 @@ export function keyPathFor(
   if (!path) {
     throw new KeyVaultConfigError(
       KeyVaultConfigErrorCode.InvalidOptions,
-      `Invalid option \`keyMapper\`: for secret '${secretName}' (${vault.host}) it returned ${typeof key === 'string' ? `'${key}'` : typeof key}, which is not a key (a dot path such as 'Database.Password', or undefined to skip).`,
+      keyMapperReturnedNonKey(secretName, vault.host, key),
       { key: 'keyMapper', secretName, vault: vault.host },
     );
   }

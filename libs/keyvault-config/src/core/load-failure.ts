@@ -13,6 +13,7 @@ import {
   type SdkErrorContext,
 } from './errors.js';
 import type { LoadContext } from './load-context.js';
+import { loadTimedOut } from './messages/index.js';
 
 /**
  * The KeyVaultConfigError for `error`. Inside a load (`load` given) an abort is the load's deadline and
@@ -34,10 +35,9 @@ export function toLoadFailure(error: unknown, sdk: SdkErrorContext, load?: LoadC
 
 /** The load did not finish within `timeoutMs`. */
 export function timeoutError(timeoutMs: number, hosts: string[]): KeyVaultConfigError {
-  const where = hosts.length > 0 ? hosts.join(', ') : 'Key Vault';
   return new KeyVaultConfigError(
     KeyVaultConfigErrorCode.Timeout,
-    `Loading secrets from ${where} did not finish within timeoutMs (${timeoutMs} ms). The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`az keyvault show --name ${vaultNameOf(hosts[0] ?? '')}\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.`,
+    loadTimedOut({ timeoutMs, hosts, vaultName: vaultNameOf(hosts[0] ?? '') }),
     { vault: hosts.join(', ') || undefined },
   );
 }

@@ -8,6 +8,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { abortError } from './abort.js';
+import { continuingWithoutVault, REFRESH_STOPPED } from './messages/index.js';
 import { resolveCredential, type ResolvedCredential } from './credential.js';
 import type { KeyVaultConfigError } from './errors.js';
 import type {
@@ -163,7 +164,7 @@ function failureOutsideLoad(error: unknown, hosts: string[]): KeyVaultConfigErro
 }
 
 function optionalFailureWarning(failure: KeyVaultConfigError): string {
-  return `Continuing without Key Vault values (optional: true). ${failure.message}`;
+  return continuingWithoutVault(failure.message);
 }
 
 /** The sources under one deadline, then merge and validation. */
@@ -195,7 +196,7 @@ async function runLoad(
   };
 
   // A stopped refresher cancels its cycle like a failure would: nothing more starts, requests abort.
-  const stop = (): void => group.fail(abortError('The refresh was stopped.'));
+  const stop = (): void => group.fail(abortError(REFRESH_STOPPED));
   if (cycle.stop?.aborted) stop();
   else cycle.stop?.addEventListener('abort', stop, { once: true });
 

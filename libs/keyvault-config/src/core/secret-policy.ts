@@ -8,6 +8,14 @@ import type { SecretProperties } from '@azure/keyvault-secrets';
 import { SkipReason } from './constants.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode, vaultNameOf } from './errors.js';
 import type { ExpiryPolicy } from './interfaces.js';
+import {
+  disabledSecret,
+  expiredSecretWarning,
+  filterThrew,
+  missingSecretWarning,
+  unmappableExplicitSecret,
+  unmappableSecretWarning,
+} from './messages/index.js';
 import type { ReportSubject } from './report.js';
 
 /** Where a fetched secret comes from: a listing, `secrets` (required or optional), or a reference. */
@@ -85,11 +93,11 @@ export function runFilter(
   try {
     return Boolean(filter(properties));
   } catch (error) {
-    throw new KeyVaultConfigError(
-      KeyVaultConfigErrorCode.InvalidOptions,
-      `Invalid option \`filter\`: it threw for secret '${properties.name}'. Fix the function (it receives properties only, never values).`,
-      { key: 'filter', secretName: properties.name, cause: error },
-    );
+    throw new KeyVaultConfigError(KeyVaultConfigErrorCode.InvalidOptions, filterThrew(properties.name), {
+      key: 'filter',
+      secretName: properties.name,
+      cause: error,
+    });
   }
 }
 
@@ -97,51 +105,42 @@ export function runFilter(
 
 /** The warning of a skipped missing secret (`warn: true`); a reference's subject key is its variable. */
 export function missingWarning(source: SecretSource, subject: ReportSubject, reason: string): string {
-  const { secretName, vault, key } = subject;
-  if (source === 'list') return `Secret '${secretName}' in ${vault} was ${reason}; skipped.`;
-  if (source === 'reference') {
-    return `Environment variable ${key} refers to secret '${secretName}' in ${vault}, which is ${reason}; its value is removed from the configuration.`;
-  }
-  return `Secret '${secretName}' (key '${key}') in ${vault} is ${reason}; removed from the configuration.`;
+  return missingSecretWarning(source, subject, reason);
 }
 
 /** The warning of an expired (or not yet valid) secret loaded anyway. */
 export function expiredWarning(source: SecretSource, subject: ReportSubject, expiry: string): string {
-  const { secretName, vault, key } = subject;
-  if (source === 'reference') {
-    return `Environment variable ${key} refers to secret '${secretName}' in ${vault}, which is ${expiry}; loaded anyway.`;
-  }
-  return `Secret '${secretName}' in ${vault} is ${expiry}; loaded anyway (expiredSecrets: 'warn').`;
+  return expiredSecretWarning(source, subject, expiry);
 }
 
 /** A required secret (or a reference's secret) is disabled. */
 export function disabledError(source: SecretSource, subject: ReportSubject): KeyVaultConfigError {
   const { secretName, vault, key } = subject;
-  const enable = `az keyvault secret set-attributes --vault-name ${vaultNameOf(vault)} --name ${secretName} --enabled true`;
+  const message = disabledSecret(source, { secretName, vault, key, vaultName: vaultNameOf(vault) });
   if (source === 'reference') {
-    return new KeyVaultConfigError(
-      KeyVaultConfigErrorCode.InvalidReference,
-      `Environment variable ${key} refers to secret '${secretName}' in ${vault}, which is disabled. Enable it (\`${enable}\`) or fix the reference.`,
-      { key, secretName, vault },
-    );
+    return new KeyVaultConfigError(KeyVaultConfigErrorCode.InvalidReference, message, {
+      key,
+      secretName,
+      vault,
+    });
   }
-  return new KeyVaultConfigError(
-    KeyVaultConfigErrorCode.SecretNotFound,
-    `Secret '${secretName}' (key '${key}') in ${vault} is disabled. Enable it with \`${enable}\`, or mark it optional.`,
-    { secretName, vault, key },
-  );
+  return new KeyVaultConfigError(KeyVaultConfigErrorCode.SecretNotFound, message, {
+    secretName,
+    vault,
+    key,
+  });
 }
 
 /** A listed secret whose name has an empty segment under the default mapping. */
 export function unmappableNameWarning(secretName: string, vault: string): string {
-  return `Secret '${secretName}' in ${vault} does not map to a configuration key (empty segment); skipped.`;
+  return unmappableSecretWarning(secretName, vault);
 }
 
 /** An explicit secret whose name has an empty segment and no explicit key. */
 export function unmappableExplicitError(secretName: string, vault: string): KeyVaultConfigError {
   return new KeyVaultConfigError(
     KeyVaultConfigErrorCode.InvalidOptions,
-    `Invalid option \`secrets\`: '${secretName}' does not map to a key (empty segment); give it a key ({ name: '${secretName}', key: 'Some.Key' }).`,
+    unmappableExplicitSecret(secretName),
     { key: 'secrets', secretName, vault },
   );
 }

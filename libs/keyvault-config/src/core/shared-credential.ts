@@ -6,6 +6,7 @@
  * a token is for (vault clients are shared), so it tells every handle still waiting, each once.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import { abortError } from './abort.js';
 import { formatCredentialInfo } from './credential-attribution.js';
 import { rememberFailureContext, type CredentialFailureContext } from './credential-failure.js';
 import type { KeyVaultConfigLogger, KeyVaultCredentialInfo } from './interfaces.js';
@@ -32,17 +33,11 @@ function flightKey(scopes: string | string[], options: GetTokenOptions): string 
   ]);
 }
 
-function abortError(): Error {
-  const error = new Error(TOKEN_REQUEST_ABORTED);
-  error.name = 'AbortError';
-  return error;
-}
-
 function raceAbort<T>(promise: Promise<T>, signal: GetTokenOptions['abortSignal']): Promise<T> {
   if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError());
+  if (signal.aborted) return Promise.reject(abortError(TOKEN_REQUEST_ABORTED));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError());
+    const onAbort = (): void => reject(abortError(TOKEN_REQUEST_ABORTED));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {

@@ -9,4 +9,5 @@ export * from './credential.messages.js';
 export * from './load.messages.js';
 export * from './options.messages.js';
 export * from './refresh.messages.js';
+export * from './secret.messages.js';
 export * from './vault-errors.messages.js';

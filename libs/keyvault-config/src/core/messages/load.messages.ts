@@ -1,6 +1,8 @@
 /**
- * The info line a load writes. It names hosts, counts and the credential — never a value or a token.
+ * Load-level messages: the info line, the timeout, `optional: true`'s warning, aborts. They name hosts,
+ * counts and the credential — never a value or a token.
  */
+import { azKeyVaultShow } from './az-commands.js';
 
 /** Stands in for the credential before any token was issued (nothing to attribute yet). */
 export const CREDENTIAL_NOT_YET_KNOWN = 'a credential that has not issued a token yet';
@@ -16,3 +18,20 @@ export function loadedLine(p: {
   const from = p.hosts.length > 0 ? p.hosts.join(', ') : 'no vault';
   return `Loaded ${p.loaded} secret${p.loaded === 1 ? '' : 's'} from ${from} in ${Math.round(p.elapsedMs)} ms using ${p.credential}`;
 }
+
+/** The load's deadline passed. */
+export function loadTimedOut(p: { timeoutMs: number; hosts: readonly string[]; vaultName: string }): string {
+  const where = p.hosts.length > 0 ? p.hosts.join(', ') : 'Key Vault';
+  return `Loading secrets from ${where} did not finish within timeoutMs (${p.timeoutMs} ms). The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`${azKeyVaultShow(p.vaultName)}\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.`;
+}
+
+/** `optional: true` swallowed a failure; `failure` is the KeyVaultConfigError's message. */
+export function continuingWithoutVault(failure: string): string {
+  return `Continuing without Key Vault values (optional: true). ${failure}`;
+}
+
+/** Message of the AbortError a stopped refresher fails its running cycle with. */
+export const REFRESH_STOPPED = 'The refresh was stopped.';
+
+/** Message of the core's AbortError when no caller said why. */
+export const OPERATION_ABORTED = 'The operation was aborted.';

@@ -531,7 +531,81 @@ describe('refresh messages', () => {
   });
 });
 
+describe('secret messages', () => {
+  const s: m.SecretSubject = { secretName: 'Db--Password', vault: VAULT, key: 'Db.Password' };
+  const ref: m.SecretSubject = { secretName: 'Db--Password', vault: VAULT, key: 'DB_PASSWORD' };
+  const origins = ['list', 'explicit', 'explicit-optional', 'reference'] as const;
+
+  it('say what happened to a missing, expired or disabled secret, per origin', () => {
+    expect(origins.map((o) => m.missingSecretWarning(o, o === 'reference' ? ref : s, 'not found')))
+      .toMatchInlineSnapshot(`
+      [
+        "Secret 'Db--Password' in my-vault.vault.azure.net was not found; skipped.",
+        "Secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net is not found; removed from the configuration.",
+        "Secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net is not found; removed from the configuration.",
+        "Environment variable DB_PASSWORD refers to secret 'Db--Password' in my-vault.vault.azure.net, which is not found; its value is removed from the configuration.",
+      ]
+    `);
+    expect(origins.map((o) => m.expiredSecretWarning(o, o === 'reference' ? ref : s, 'expired')))
+      .toMatchInlineSnapshot(`
+      [
+        "Secret 'Db--Password' in my-vault.vault.azure.net is expired; loaded anyway (expiredSecrets: 'warn').",
+        "Secret 'Db--Password' in my-vault.vault.azure.net is expired; loaded anyway (expiredSecrets: 'warn').",
+        "Secret 'Db--Password' in my-vault.vault.azure.net is expired; loaded anyway (expiredSecrets: 'warn').",
+        "Environment variable DB_PASSWORD refers to secret 'Db--Password' in my-vault.vault.azure.net, which is expired; loaded anyway.",
+      ]
+    `);
+    expect([
+      m.disabledSecret('explicit', { ...s, vaultName: 'my-vault' }),
+      m.disabledSecret('reference', { ...ref, vaultName: 'my-vault' }),
+    ]).toMatchInlineSnapshot(`
+      [
+        "Secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net is disabled. Enable it with \`az keyvault secret set-attributes --vault-name my-vault --name Db--Password --enabled true\`, or mark it optional.",
+        "Environment variable DB_PASSWORD refers to secret 'Db--Password' in my-vault.vault.azure.net, which is disabled. Enable it (\`az keyvault secret set-attributes --vault-name my-vault --name Db--Password --enabled true\`) or fix the reference.",
+      ]
+    `);
+  });
+
+  it('name the secret a mapping or the user’s function failed on', () => {
+    expect([
+      m.unmappableSecretWarning('Db--', VAULT),
+      m.unmappableExplicitSecret('Db--'),
+      m.filterThrew('Db'),
+      m.keyMapperThrew('Db', VAULT),
+      m.keyMapperReturnedNonKey('Db', VAULT, 'a..b'),
+      m.keyMapperReturnedNonKey('Db', VAULT, 5),
+    ]).toMatchInlineSnapshot(`
+      [
+        "Secret 'Db--' in my-vault.vault.azure.net does not map to a configuration key (empty segment); skipped.",
+        "Invalid option \`secrets\`: 'Db--' does not map to a key (empty segment); give it a key ({ name: 'Db--', key: 'Some.Key' }).",
+        "Invalid option \`filter\`: it threw for secret 'Db'. Fix the function (it receives properties only, never values).",
+        "Invalid option \`keyMapper\`: it threw for secret 'Db' (my-vault.vault.azure.net). Fix the function; return undefined to skip a secret.",
+        "Invalid option \`keyMapper\`: for secret 'Db' (my-vault.vault.azure.net) it returned 'a..b', which is not a key (a dot path such as 'Database.Password', or undefined to skip).",
+        "Invalid option \`keyMapper\`: for secret 'Db' (my-vault.vault.azure.net) it returned number, which is not a key (a dot path such as 'Database.Password', or undefined to skip).",
+      ]
+    `);
+  });
+});
+
 describe('load messages', () => {
+  it('say why a load ended without a configuration', () => {
+    expect([
+      m.loadTimedOut({ timeoutMs: 60_000, hosts: [VAULT, 'other.vault.azure.net'], vaultName: 'my-vault' }),
+      m.loadTimedOut({ timeoutMs: 5, hosts: [], vaultName: '<vault-name>' }),
+      m.continuingWithoutVault('The vault v is unreachable (ECONNREFUSED).'),
+      m.REFRESH_STOPPED,
+      m.OPERATION_ABORTED,
+    ]).toMatchInlineSnapshot(`
+      [
+        "Loading secrets from my-vault.vault.azure.net, other.vault.azure.net did not finish within timeoutMs (60000 ms). The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`az keyvault show --name my-vault\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.",
+        "Loading secrets from Key Vault did not finish within timeoutMs (5 ms). The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`az keyvault show --name <vault-name>\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.",
+        "Continuing without Key Vault values (optional: true). The vault v is unreachable (ECONNREFUSED).",
+        "The refresh was stopped.",
+        "The operation was aborted.",
+      ]
+    `);
+  });
+
   it('say how many secrets came from where, using which credential', () => {
     expect(
       m.loadedLine({ loaded: 1, hosts: [VAULT], elapsedMs: 12.4, credential: 'AzureCliCredential as oid=x' }),

@@ -17,6 +17,8 @@ const subject = withValue<m.VaultSubject>({ vault: 'v.vault.azure.net', secretNa
 const credential = withValue({ name: 'ManagedIdentityCredential', detail: 'IMDS' });
 const entry = withValue<m.KeySource>({ key: 'Db', secretName: 'Db', vault: 'v.vault.azure.net' });
 const range = { min: 1, max: 2 };
+const secretSubject = withValue<m.SecretSubject>({ secretName: 'Db', vault: 'v', key: 'Db' });
+const origins = (): m.SecretOrigin[] => ['list', 'explicit', 'explicit-optional', 'reference'];
 /** Option values that hold a secret: too long to show, or not a string. */
 const optionValues: unknown[] = [LONG, { password: secretValue('o') }, [secretValue('a')], 12];
 
@@ -112,6 +114,21 @@ const functions: Record<string, Case[]> = {
       }),
   ],
   keyLeftToApp: [() => m.keyLeftToApp('Db')],
+  missingSecretWarning: origins().map((o) => () => m.missingSecretWarning(o, secretSubject, 'not found')),
+  expiredSecretWarning: origins().map((o) => () => m.expiredSecretWarning(o, secretSubject, 'expired')),
+  disabledSecret: origins().map(
+    (o) => () => m.disabledSecret(o, withValue({ ...secretSubject, vaultName: 'v' })),
+  ),
+  unmappableSecretWarning: [() => m.unmappableSecretWarning('Db--', 'v')],
+  unmappableExplicitSecret: [() => m.unmappableExplicitSecret('Db--')],
+  filterThrew: [() => m.filterThrew('Db')],
+  keyMapperThrew: [() => m.keyMapperThrew('Db', 'v')],
+  keyMapperReturnedNonKey: [
+    () => m.keyMapperReturnedNonKey('Db', 'v', { value: secretValue('k') }),
+    () => m.keyMapperReturnedNonKey('Db', 'v', [secretValue('k')]),
+  ],
+  loadTimedOut: [() => m.loadTimedOut(withValue({ timeoutMs: 1, hosts: ['v'], vaultName: 'v' }))],
+  continuingWithoutVault: [() => m.continuingWithoutVault('The vault v is unreachable (ECONNREFUSED).')],
   loadedLine: [() => m.loadedLine(withValue({ loaded: 1, hosts: ['v'], elapsedMs: 1, credential: 'X' }))],
 };
 
