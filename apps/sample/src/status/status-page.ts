@@ -56,9 +56,7 @@ export function renderStatusPage(view: StatusView): string {
     refresh.intervalMs === undefined
       ? markup`<span class="muted">off</span>`
       : markup`every ${refresh.intervalMs / 1000} s`;
-  const lastError = refresh.lastError
-    ? markup`: <code>${refresh.lastError.code}</code> ${refresh.lastError.message}`
-    : '';
+  const lastError = refresh.lastError ? markup`: <code>${refresh.lastError.code}</code>` : '';
   const state =
     refresh.consecutiveFailures === 0
       ? markup`<span class="ok">ok</span>`

@@ -17,7 +17,11 @@ export interface RefreshStatus {
   lastSuccessAt?: Date;
   nextRefreshAt?: Date;
   consecutiveFailures: number;
-  lastError?: { code: string; message: string };
+  /**
+   * The code of the last failure only: the page is unauthenticated, and an error code says what failed
+   * without any text a network or a future change could have put a value into. The log has the message.
+   */
+  lastError?: { code: string };
 }
 
 /** Everything the status page shows. Holds names, versions and dates — no value. */

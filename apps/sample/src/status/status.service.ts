@@ -42,7 +42,7 @@ export class StatusService implements OnModuleDestroy {
         lastSuccessAt: state.lastSuccessAt,
         nextRefreshAt: state.nextRefreshAt,
         consecutiveFailures: state.consecutiveFailures,
-        lastError: state.lastError,
+        lastError: state.lastError && { code: state.lastError.code },
       },
       database: this.database(),
       recentChanges: [...this.changes],

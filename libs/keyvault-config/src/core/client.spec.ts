@@ -41,6 +41,7 @@ describe('buildClientOptions', () => {
     expect(options.retryOptions).toEqual({ retryDelayInMs: 5, maxRetries: 2 });
     expect(options.additionalPolicies!.map((p) => [p.policy.name, p.position])).toEqual([
       ['own', 'perCall'],
+      ['keyVaultConfigResponseGuardPolicy', 'perCall'],
       [THROTTLING_RETRY_POLICY_NAME, 'perCall'],
       ['keyVaultConfigErrorBodyPolicy', 'perCall'],
     ]);

@@ -9,6 +9,7 @@ import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets'
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { recordErrorBody } from './errors.js';
 import type { ParsedVaultUrl } from './options.js';
+import { responseGuardPolicy } from './response-guard.js';
 import { throttlingRetryPolicy } from './retry.js';
 
 /** A cached client and its first-request gate. */
@@ -73,6 +74,8 @@ export function buildClientOptions(
     retryOptions,
     additionalPolicies: [
       ...(clientOptions?.additionalPolicies ?? []),
+      // Outermost of ours: it judges the answer the SDK would read, after every retry.
+      { policy: responseGuardPolicy, position: 'perCall' },
       { policy: throttlingRetryPolicy(retryOptions), position: 'perCall' },
       { policy: errorBodyPolicy, position: 'perCall' },
     ],

@@ -246,3 +246,34 @@ describe('recordErrorBody', () => {
     recordErrorBody(request, undefined);
   });
 });
+
+describe('what an SDK message may carry', () => {
+  it("never copies a parse error's message (it quotes the body) into the message or the cause", () => {
+    const parse = new RestError(
+      'Error "SyntaxError: Unexpected end of JSON input" occurred while parsing the response body - {"value":"BODY-canary","id":"ht.',
+      { code: 'PARSE_ERROR', statusCode: 200 },
+    );
+    const error = mapSdkError(parse, ctx({ secretName: 'Db' }));
+    expect(error.code).toBe(KeyVaultConfigErrorCode.VaultUnreachable);
+    expect(error.message).toContain('answered 200 with a body');
+    expect(JSON.stringify({ m: error.message, c: (error.cause as Error).message })).not.toContain(
+      'BODY-canary',
+    );
+  });
+
+  it("quotes neither the service's error text of an unexpected status nor a hostile Action", () => {
+    const error = mapSdkError(restError(400, 'bad value BODY-canary', 'BadParameter'), ctx());
+    expect(error.message).toContain('answered 400 BadParameter');
+    expect(error.message).not.toContain('BODY-canary');
+    const denied = mapSdkError(
+      restError(
+        403,
+        `Caller is not authorized. Caller: ${CALLER}\r\nAction: 'BODY-canary x'`,
+        'Forbidden',
+        'ForbiddenByRbac',
+      ),
+      ctx(),
+    );
+    expect(denied.message).not.toContain('BODY-canary');
+  });
+});

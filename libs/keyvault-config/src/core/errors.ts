@@ -5,6 +5,8 @@
  */
 import * as messages from './messages/index.js';
 import type { VaultSubject } from './messages/index.js';
+import { redact, redactCause } from './redaction.js';
+import { NO_ERROR_BODY, UNREADABLE_RESPONSE } from './response-guard.js';
 
 /** Stable error codes (part of the public API). */
 export const KeyVaultConfigErrorCode = {
@@ -68,7 +70,8 @@ export class KeyVaultConfigError extends Error {
   readonly identity?: string;
 
   constructor(code: KeyVaultConfigErrorCode, message: string, details: KeyVaultConfigErrorDetails = {}) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    // Last line of defence: no value the library holds survives in the message or the cause chain.
+    super(redact(message), details.cause === undefined ? undefined : { cause: redactCause(details.cause) });
     this.code = code;
     this.secretName = details.secretName;
     this.vault = details.vault;
@@ -167,6 +170,8 @@ export function recordErrorBody(request: object, bodyAsText: string | undefined)
 function shape(error: unknown): SdkErrorShape {
   if (error === null || typeof error !== 'object') return {};
   const e = error as SdkErrorShape & { request?: object };
+  // The guard's "no Key Vault error body" is no service code: the status alone says what happened.
+  if (e.code === NO_ERROR_BODY) return { name: e.name, statusCode: e.statusCode, message: e.message };
   const body = e.request && !e.details?.error ? errorBodies.get(e.request) : undefined;
   if (!body) return e;
   return {
@@ -212,11 +217,29 @@ function systemCode(error: unknown): string | undefined {
   return undefined;
 }
 
-/** A copy of an SDK error safe to keep as `cause`: name, code, status and message only. */
+/**
+ * Key Vault's own error text (`error.message` of its error JSON), or undefined. Any other message of
+ * an SDK error — a parse failure, a pager's, a proxy's — can carry the body and is never read.
+ */
+function serviceMessageOf(error: unknown): string | undefined {
+  const e = shape(error);
+  return e.details?.error ? e.details.error.message : undefined;
+}
+
+/**
+ * A copy of an SDK error safe to keep as `cause`: name, code and status only. Its message is made of
+ * them too: an SDK message can quote the response body (a parse error quotes a truncated secret).
+ */
 export function safeCause(error: unknown): unknown {
   if (!isRestError(error)) return error;
   const e = shape(error);
-  const copy = new Error(e.message ?? 'RestError') as Error & { code?: string; statusCode?: number };
+  const text = [e.statusCode === undefined ? undefined : `status ${e.statusCode}`, e.code].filter(Boolean);
+  const copy = new Error(
+    `Key Vault request failed${text.length > 0 ? ` (${text.join(', ')})` : ''}.`,
+  ) as Error & {
+    code?: string;
+    statusCode?: number;
+  };
   copy.name = 'RestError';
   copy.code = e.code;
   copy.statusCode = e.statusCode;
@@ -247,7 +270,7 @@ function subject(ctx: SdkErrorContext): VaultSubject {
 
 function accessDenied(error: unknown, ctx: SdkErrorContext): KeyVaultConfigError {
   const e = shape(error);
-  const kvMessage = e.message ?? '';
+  const kvMessage = serviceMessageOf(error) ?? '';
   const caller = callerOf(kvMessage);
   const objectId = caller.objectId ?? ctx.credential?.objectId;
   const clientId = caller.clientId ?? ctx.credential?.clientId;
@@ -272,7 +295,7 @@ function accessDenied(error: unknown, ctx: SdkErrorContext): KeyVaultConfigError
     objectId,
     assignee: objectId ?? clientId ?? '<objectId or clientId>',
     status: e.statusCode ?? 403,
-    action: /Action:\s*'([^']+)'/.exec(kvMessage)?.[1],
+    action: /Action:\s*'([\w./-]+)'/.exec(kvMessage)?.[1],
     accessPolicies: policyPermission !== undefined && !rbac,
   });
   return new KeyVaultConfigError(KeyVaultConfigErrorCode.AccessDenied, message, details);
@@ -294,7 +317,7 @@ function fields(ctx: SdkErrorContext): KeyVaultConfigErrorDetails {
 export function mapSdkError(error: unknown, ctx: SdkErrorContext): KeyVaultConfigError {
   if (isKeyVaultConfigError(error)) return error;
   const e = shape(error);
-  const vaultName = vaultNameOf(ctx.vault, e.message);
+  const vaultName = vaultNameOf(ctx.vault, serviceMessageOf(error));
   const about = subject(ctx);
   const unreachable = (message: string): KeyVaultConfigError =>
     new KeyVaultConfigError(KeyVaultConfigErrorCode.VaultUnreachable, message, {
@@ -315,7 +338,7 @@ export function mapSdkError(error: unknown, ctx: SdkErrorContext): KeyVaultConfi
       messages.vaultUnreachable({ subject: about, vaultName, code, maxRetries: ctx.maxRetries }),
     );
   }
-  if (/challenge resource/i.test(e.message ?? String(error))) {
+  if (e.name !== 'RestError' && /challenge resource/i.test(e.message ?? '')) {
     return unreachable(messages.challengeResourceMismatch({ vault: ctx.vault, vaultName }));
   }
   return unreachable(messages.requestFailed({ subject: about, vaultName, errorName: e.name, code: e.code }));
@@ -333,6 +356,12 @@ function mapStatus(
   const details = { ...fields(ctx), cause: safeCause(error) };
   const fail = (code: KeyVaultConfigErrorCode, message: string): KeyVaultConfigError =>
     new KeyVaultConfigError(code, message, details);
+  if (e.code === UNREADABLE_RESPONSE || (status >= 200 && status < 300)) {
+    return fail(
+      KeyVaultConfigErrorCode.VaultUnreachable,
+      messages.unreadableResponse({ subject: about, vaultName, status }),
+    );
+  }
   switch (status) {
     case 401:
       return new KeyVaultConfigError(
@@ -359,7 +388,7 @@ function mapStatus(
         KeyVaultConfigErrorCode.VaultUnreachable,
         status >= 500
           ? messages.serviceFailed({ subject: about, status, code: e.code, maxRetries: ctx.maxRetries })
-          : messages.unexpectedStatus({ subject: about, status, code: e.code, serviceMessage: e.message }),
+          : messages.unexpectedStatus({ subject: about, status, code: e.code }),
       );
   }
 }

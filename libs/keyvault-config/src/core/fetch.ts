@@ -10,6 +10,7 @@ import { isNotFoundError, isSecretDisabledError, type SdkErrorContext } from './
 import { secretValueOf } from './key-mapping.js';
 import { skip, type LoadContext, type Slot } from './load-context.js';
 import { toLoadFailure } from './load-failure.js';
+import { holdValues } from './redaction.js';
 import {
   disabledError,
   expiredWarning,
@@ -101,6 +102,8 @@ function errorContextOf(target: FetchTarget): SdkErrorContext {
 export function accept(ctx: LoadContext, target: Accepting, secret: KeyVaultSecret): void {
   const { slot, source, path } = target;
   const subject = slot.subject;
+  // From now on no message, log line or report of this process can carry it (redaction.ts).
+  if (typeof secret.value === 'string') holdValues([secret.value]);
   subject.version = secret.properties.version ?? subject.version;
   subject.updatedOn = secret.properties.updatedOn ?? subject.updatedOn;
   const expiry = expiryOf(secret.properties, ctx.now) ?? target.listedExpiry;

@@ -23,6 +23,7 @@ import { createConsoleLogger, formatLoadLine } from './logger.js';
 import { merge, type LoadedKey } from './merge.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { createPool, TaskGroup } from './pool.js';
+import { holdValues, redactingLogger } from './redaction.js';
 import { findReferences, hasReferences } from './references.js';
 import type { RememberedSecret } from './refresh-reuse.js';
 import { buildReport } from './report.js';
@@ -76,7 +77,7 @@ export async function loadForRefresh(
 ): Promise<DetailedLoad & { session?: LoadSession; logger: KeyVaultConfigLogger }> {
   const started = performance.now();
   const loadedAt = new Date();
-  const logger = usableLogger(options?.logger) ?? createConsoleLogger();
+  const logger = redactingLogger(usableLogger(options?.logger) ?? createConsoleLogger());
   let resolved: ResolvedOptions | undefined;
   let credential: ResolvedCredential | undefined;
   let hosts: string[] = [];
@@ -136,7 +137,10 @@ export async function reloadForRefresh(
   let hosts = session.options.vaults.map((v) => v.host);
   try {
     const { logger, ...rest } = cycle;
-    const run = await runLoad(session.options, session.credential, logger, { ...rest, refresh: true });
+    const run = await runLoad(session.options, session.credential, redactingLogger(logger), {
+      ...rest,
+      refresh: true,
+    });
     hosts = run.hosts;
     const report = buildReport({
       vaults: run.hosts,
@@ -217,6 +221,7 @@ async function runLoad(
   const { env, precedence } = options;
   const referenceVariables = new Set(references.map((r) => r.variable));
   const merged = merge({ vaultLayers, referenceSlots, referenceVariables, env, precedence });
+  holdValues(merged.secretValues);
   if (options.validationSchema) {
     const resolvedEnv = environmentWithReferences(env, referenceSlots);
     await validateConfig(options.validationSchema, { ...resolvedEnv, ...merged.config }, merged.secretValues);

@@ -8,6 +8,7 @@ import type {
   KeyVaultLoadReport,
   KeyVaultReportEntry,
 } from './interfaces.js';
+import { redactPayload } from './redaction.js';
 
 /** What an entry is built from (a subset of SecretProperties, so a value cannot slip in). */
 export interface ReportSubject {
@@ -59,5 +60,6 @@ export function buildReport(input: {
   };
   if (input.credential) report.credential = input.credential;
   if (input.error) report.error = input.error;
-  return report;
+  // Names, hosts and codes only; checked against the values held all the same (redaction.ts).
+  return redactPayload(report);
 }

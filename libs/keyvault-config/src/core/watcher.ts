@@ -46,6 +46,7 @@ import {
   valueAtKey,
   type RefreshSnapshot,
 } from './snapshot-diff.js';
+import { redactPayload } from './redaction.js';
 
 /** The vault side of a watcher (the loader): runs one detection and returns the new snapshot, or throws. */
 export interface RefreshSource {
@@ -140,7 +141,7 @@ export class Watcher implements KeyVaultWatcher {
   }
 
   health(threshold = this.options.healthFailureThreshold): KeyVaultHealth {
-    return evaluateRefreshHealth(this.state, this.report, threshold);
+    return redactPayload(evaluateRefreshHealth(this.state, this.report, threshold));
   }
 
   refresh(): Promise<KeyVaultRefreshSummary> {

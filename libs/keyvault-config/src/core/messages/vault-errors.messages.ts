@@ -130,16 +130,16 @@ export function serviceFailed(p: {
 }
 
 /**
- * Any other status. `serviceMessage` is the text of Key Vault's error body (`error.message`), which
- * Key Vault fills with names and reasons, never with a secret value.
+ * Any other status: the status and Key Vault's error code only. The service's text is not quoted: an
+ * error body can echo what was sent or stored, and a proxy's can be anything.
  */
-export function unexpectedStatus(p: {
-  subject: VaultSubject;
-  status: number;
-  code?: string;
-  serviceMessage?: string;
-}): string {
-  return `Key Vault ${p.subject.vault} answered ${p.status}${p.code ? ` ${p.code}` : ''} while reading ${subjectOf(p.subject)}: ${p.serviceMessage ?? 'unexpected response'}.`;
+export function unexpectedStatus(p: { subject: VaultSubject; status: number; code?: string }): string {
+  return `Key Vault ${p.subject.vault} answered ${p.status}${p.code ? ` ${p.code}` : ''} while reading ${subjectOf(p.subject)}: unexpected response.`;
+}
+
+/** A 2xx whose body is not Key Vault's JSON (truncated, an HTML page, a list item without `id`). */
+export function unreadableResponse(p: { subject: VaultSubject; vaultName: string; status: number }): string {
+  return `Key Vault ${p.subject.vault} answered ${p.status} with a body that is not Key Vault's JSON (cut short, an HTML page, or a list item without an id) while reading ${subjectOf(p.subject)}. A proxy, gateway or TLS-inspecting middlebox between the app and the vault is the usual cause: check the network path (\`${azKeyVaultShow(p.vaultName)}\`) and retry.`;
 }
 
 /** ENOTFOUND / EAI_AGAIN. */
