@@ -77,8 +77,6 @@ const functions: Record<string, Case[]> = {
   notAKeyVault: [() => m.notAKeyVault(withValue({ vault: 'v', vaultName: 'v' }))],
   throttled: [() => m.throttled({ subject, maxRetries: 4 })],
   serviceFailed: [() => m.serviceFailed({ subject, status: 503, maxRetries: 4 })],
-  // Key Vault's own error text is shown as it came (its error bodies hold names and reasons, not
-  // values); the library adds nothing that could be a value.
   unexpectedStatus: [() => m.unexpectedStatus({ subject, status: 400 })],
   unreadableResponse: [() => m.unreadableResponse({ subject, vaultName: 'v', status: 200 })],
   hostNotResolved: [() => m.hostNotResolved({ subject, vaultName: 'v', code: 'ENOTFOUND' })],
