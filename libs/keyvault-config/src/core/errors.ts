@@ -32,6 +32,8 @@ export const KeyVaultConfigErrorCode = {
   ValidationFailed: 'VALIDATION_FAILED',
   /** Throttled (429) beyond the retry budget. */
   Throttled: 'THROTTLED',
+  /** A mounted secrets directory or file (`mountPath`) cannot be read, is not a file, or is over 25 KB. */
+  MountUnreadable: 'MOUNT_UNREADABLE',
 } as const;
 
 export type KeyVaultConfigErrorCode = (typeof KeyVaultConfigErrorCode)[keyof typeof KeyVaultConfigErrorCode];

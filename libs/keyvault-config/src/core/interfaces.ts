@@ -77,6 +77,27 @@ export interface KeyVaultSourceOptions {
    * @default `--` nests and `-` becomes `_`: `Database--Connection-String` → `Database.Connection_String`
    */
   keyMapper?: (secretName: string) => string | undefined;
+  /**
+   * Read secrets from files instead of (or besides) a vault: a directory with one file per secret, as
+   * the Secrets Store CSI driver (file name = object name or `objectAlias`) and Kubernetes Secret
+   * volumes write it, the kubelet's atomic `..data` layout included. The file name is the secret name
+   * (same `prefix`, `filter` — it sees `{ name }` only —, `keyMapper` and `--` mapping); hidden entries
+   * (`..data`, dot files) are ignored; a file that cannot be read or is over 25 KB fails the load naming
+   * it. Several directories (or `vaults` entries with `mountPath`) are layers like several vaults: a
+   * later one wins. Top level, beside `vaultUrl` or `vaults`, the directories come after the vaults
+   * (a mounted file wins). With only `mountPath` no credential is built and nothing goes to the network
+   * (`KEY_VAULT_URL` is not read). Changes are picked up by watching the directory (and on
+   * `refreshInterval`, as a fallback) when the watcher is running.
+   * @default undefined — no mounted secrets
+   */
+  mountPath?: string | readonly string[] | undefined;
+  /**
+   * Which mounted files hold JSON (files carry no content type): `'suffix'` — names ending in `.json`
+   * (the suffix is not part of the secret name) — or `'all'`. JSON is expanded under the key like an
+   * `application/json` secret; `parseJson: false` turns it off.
+   * @default 'suffix'
+   */
+  mountJson?: 'suffix' | 'all' | undefined;
 }
 
 /** Options of {@link loadKeyVaultSecrets} (and of the Nest module, which adds its own). */
@@ -200,14 +221,14 @@ export interface KeyVaultConfigOptions extends KeyVaultSourceOptions {
 }
 
 /** Where a loaded key came from. */
-export type KeyVaultEntrySource = 'list' | 'explicit' | 'reference';
+export type KeyVaultEntrySource = 'list' | 'explicit' | 'reference' | 'mount';
 
 /** One key of the report. Never holds a value. */
 export interface KeyVaultReportEntry {
   /** Configuration key (dot path), or the environment variable of a reference. */
   key: string;
   secretName: string;
-  /** Vault host. */
+  /** Vault host; for `source: 'mount'` the directory. */
   vault: string;
   version?: string;
   updatedOn?: Date;
@@ -215,6 +236,10 @@ export interface KeyVaultReportEntry {
   status: 'loaded' | 'skipped';
   /** Why it was skipped (or a warning, e.g. expired). */
   reason?: string;
+  /** `source: 'mount'`: the file's path (the visible one, `<mountPath>/<name>`), instead of a version. */
+  path?: string;
+  /** `source: 'mount'`: the file's modification time. */
+  modifiedOn?: Date;
 }
 
 /** The credential that produced the token, and who it is (from the token's claims — never the token). */
@@ -235,6 +260,8 @@ export interface KeyVaultCredentialInfo {
 export interface KeyVaultLoadReport {
   /** Vault hosts, in load order. */
   vaults: string[];
+  /** Mounted secrets directories (`mountPath`), in load order; absent without any. */
+  mounts?: string[];
   credential?: KeyVaultCredentialInfo;
   loadedAt: Date;
   elapsedMs: number;
@@ -259,7 +286,7 @@ export interface KeyVaultLoadResult {
 export interface KeyVaultKeyChange {
   key: string;
   secretName: string;
-  /** Vault host. */
+  /** Vault host; for a mounted secret the directory. */
   vault: string;
   kind: 'added' | 'updated' | 'removed';
   /** New version (added/updated) or the removed one. */

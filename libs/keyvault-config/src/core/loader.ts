@@ -28,6 +28,8 @@ import { findReferences, hasReferences } from './references.js';
 import type { RememberedSecret } from './refresh-reuse.js';
 import { buildReport } from './report.js';
 import { loadExplicit, loadListed, loadReferences } from './sources.js';
+import { isMountOnly, mountOnlyCredential } from './mount/mount-credential.js';
+import { loadMounted } from './mount/mount-source.js';
 import { validateConfig } from './validation.js';
 
 export type { LoadedKey } from './merge.js';
@@ -86,18 +88,23 @@ export async function loadForRefresh(
     resolved = resolveOptions(options, hasReferences);
     hosts = resolved.vaults.map((v) => v.host);
     const { credential: given, managedIdentityClientId, env } = resolved;
-    credential = resolveCredential({ credential: given, managedIdentityClientId, env }, logger);
+    // Mounted files only: no credential is built, so nothing probes an identity endpoint.
+    credential = isMountOnly(resolved, hasReferences)
+      ? mountOnlyCredential()
+      : resolveCredential({ credential: given, managedIdentityClientId, env }, logger);
     const run = await runLoad(resolved, credential, logger, { fetched });
     hosts = run.hosts;
     const elapsedMs = performance.now() - started;
+    const mounts = mountDirsOf(resolved);
     const report = buildReport({
       vaults: hosts,
+      mounts,
       credential: credential.describe(),
       loadedAt,
       elapsedMs,
       entries: run.entries,
     });
-    logger.log(formatLoadLine(report.loaded, hosts, elapsedMs, report.credential));
+    logger.log(formatLoadLine(report.loaded, [...hosts, ...mounts], elapsedMs, report.credential));
     const session = { options: resolved, credential, logger };
     return { result: { config: run.config, report }, keys: run.keys, fetched, session, logger };
   } catch (error) {
@@ -106,6 +113,7 @@ export async function loadForRefresh(
     logger.warn(optionalFailureWarning(failure));
     const report = buildReport({
       vaults: hosts,
+      mounts: resolved && mountDirsOf(resolved),
       credential: credential?.describe(),
       loadedAt,
       elapsedMs: performance.now() - started,
@@ -144,6 +152,7 @@ export async function reloadForRefresh(
     hosts = run.hosts;
     const report = buildReport({
       vaults: run.hosts,
+      mounts: mountDirsOf(session.options),
       credential: session.credential.describe(),
       loadedAt,
       elapsedMs: performance.now() - started,
@@ -153,6 +162,10 @@ export async function reloadForRefresh(
   } catch (error) {
     throw failureOutsideLoad(error, hosts);
   }
+}
+
+function mountDirsOf(options: ResolvedOptions): string[] {
+  return options.mounts.map((m) => m.dir);
 }
 
 function usableLogger(logger: unknown): KeyVaultConfigLogger | undefined {
@@ -204,11 +217,13 @@ async function runLoad(
   if (cycle.stop?.aborted) stop();
   else cycle.stop?.addEventListener('abort', stop, { once: true });
 
-  const vaultLayers: Slot[][] = options.vaults.map(() => []);
-  options.vaults.forEach((vault, i) => {
-    group.add(
-      vault.explicit ? loadExplicit(ctx, vault, vaultLayers[i]!) : loadListed(ctx, vault, vaultLayers[i]!),
-    );
+  // One layer per vault or mounted directory, in precedence order (later wins).
+  const vaultLayers: Slot[][] = options.layers.map(() => []);
+  options.layers.forEach((ref, i) => {
+    const slots = vaultLayers[i]!;
+    if (ref.kind === 'mount') return group.add(loadMounted(ctx, options.mounts[ref.index]!, slots));
+    const vault = options.vaults[ref.index]!;
+    group.add(vault.explicit ? loadExplicit(ctx, vault, slots) : loadListed(ctx, vault, slots));
   });
   const referenceSlots: Slot[] = [];
   loadReferences(ctx, references, referenceSlots);

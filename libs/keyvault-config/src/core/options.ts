@@ -35,6 +35,12 @@ import type {
 import { parseKeyPath } from './key-mapping.js';
 import { invalidOption, optionProblem } from './messages/index.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
+import {
+  hasMountPath,
+  resolveMountSources,
+  type ResolvedMountSource,
+  type SourceRef,
+} from './mount/mount-options.js';
 
 /** A vault URL after validation. */
 export interface ParsedVaultUrl {
@@ -67,6 +73,10 @@ export interface ResolvedVaultSource extends ParsedVaultUrl {
 /** Options with defaults applied; what the loader works from. */
 export interface ResolvedOptions {
   vaults: ResolvedVaultSource[];
+  /** Mounted directories (`mountPath`). */
+  mounts: ResolvedMountSource[];
+  /** Every vault and mount in precedence order (later wins). */
+  layers: SourceRef[];
   credential?: TokenCredential;
   managedIdentityClientId?: string;
   parseJson: boolean;
@@ -257,6 +267,47 @@ function resolveSource(
 }
 
 /**
+ * The vaults and mounted directories, and their order: `vaults` entries in order (each a vault or a
+ * `mountPath`), else the one vault of `vaultUrl` / `KEY_VAULT_URL`; a top-level `mountPath` after them.
+ * With a top-level `mountPath` and no `vaultUrl`, `KEY_VAULT_URL` is not read: mounted files only.
+ */
+function resolveSources(
+  options: KeyVaultConfigOptions,
+  env: Record<string, string | undefined>,
+  resolveReferences: boolean,
+  hasReferences: (env: Record<string, string | undefined>) => boolean,
+): { vaults: ResolvedVaultSource[]; mounts: ResolvedMountSource[]; layers: SourceRef[] } {
+  const vaults: ResolvedVaultSource[] = [];
+  const mounts: ResolvedMountSource[] = [];
+  const layers: SourceRef[] = [];
+  const addVault = (vault: ResolvedVaultSource): void => {
+    layers.push({ kind: 'vault', index: vaults.push(vault) - 1 });
+  };
+  const addMounts = (list: ResolvedMountSource[]): void => {
+    for (const mount of list) layers.push({ kind: 'mount', index: mounts.push(mount) - 1 });
+  };
+  const topMounts = hasMountPath(options);
+  if (options.vaults !== undefined) {
+    if (!Array.isArray(options.vaults)) throw invalid('vaults', optionProblem.notAnArray(options.vaults));
+    if (options.vaultUrl !== undefined) throw invalid('vaults', optionProblem.vaultsWithVaultUrl());
+    if (options.secrets !== undefined) throw invalid('secrets', optionProblem.secretsWithVaults());
+    options.vaults.forEach((source, i) => {
+      if (source === null || typeof source !== 'object') {
+        throw invalid(`vaults[${i}]`, optionProblem.invalidVaultEntry(source));
+      }
+      if (hasMountPath(source)) addMounts(resolveMountSources(source, options, `vaults[${i}].`));
+      else addVault(resolveSource(source, options, `vaults[${i}].`, env, false));
+    });
+  } else {
+    const noVault = options.vaultUrl === undefined && (topMounts || !env[KEY_VAULT_URL_ENV]);
+    const withoutVault = topMounts || (resolveReferences && hasReferences(env));
+    if (!(noVault && withoutVault)) addVault(resolveSource(options, {}, '', env, true));
+  }
+  if (topMounts) addMounts(resolveMountSources(options, {}, ''));
+  return { vaults, mounts, layers };
+}
+
+/**
  * Applies the defaults and validates every option. Throws INVALID_OPTIONS naming the option.
  * Without `vaultUrl`, `vaults` and `KEY_VAULT_URL`, the load is references-only when the environment
  * holds `@Microsoft.KeyVault(...)` references, and an error otherwise.
@@ -276,26 +327,7 @@ export function resolveOptions(
     options.resolveReferences,
     DEFAULT_RESOLVE_REFERENCES,
   );
-  let vaults: ResolvedVaultSource[];
-  if (options.vaults !== undefined) {
-    if (!Array.isArray(options.vaults)) throw invalid('vaults', optionProblem.notAnArray(options.vaults));
-    if (options.vaultUrl !== undefined) {
-      throw invalid('vaults', optionProblem.vaultsWithVaultUrl());
-    }
-    if (options.secrets !== undefined) {
-      throw invalid('secrets', optionProblem.secretsWithVaults());
-    }
-    vaults = options.vaults.map((source, i) => {
-      if (source === null || typeof source !== 'object') {
-        throw invalid(`vaults[${i}]`, optionProblem.invalidVaultEntry(source));
-      }
-      return resolveSource(source, options, `vaults[${i}].`, env, false);
-    });
-  } else {
-    const noVault = options.vaultUrl === undefined && !env[KEY_VAULT_URL_ENV];
-    vaults =
-      noVault && resolveReferences && hasReferences(env) ? [] : [resolveSource(options, {}, '', env, true)];
-  }
+  const { vaults, mounts, layers } = resolveSources(options, env, resolveReferences, hasReferences);
 
   const suffix = options.vaultDnsSuffix ?? DEFAULT_VAULT_DNS_SUFFIX;
   if (typeof suffix !== 'string' || !DNS_SUFFIX_PATTERN.test(suffix.replace(/^\./, ''))) {
@@ -324,6 +356,8 @@ export function resolveOptions(
 
   return {
     vaults,
+    mounts,
+    layers,
     credential: options.credential,
     managedIdentityClientId: options.managedIdentityClientId,
     parseJson: checkBoolean('parseJson', options.parseJson, DEFAULT_PARSE_JSON),

@@ -18,6 +18,9 @@ export interface ReportSubject {
   version?: string;
   updatedOn?: Date;
   source: KeyVaultEntrySource;
+  /** Mounted files: the visible path and the modification time (instead of a version). */
+  path?: string;
+  modifiedOn?: Date;
 }
 
 /** A loaded entry (optionally with a warning, e.g. expired). */
@@ -39,12 +42,15 @@ function pick(subject: ReportSubject): Omit<KeyVaultReportEntry, 'status' | 'rea
   };
   if (subject.version !== undefined) entry.version = subject.version;
   if (subject.updatedOn !== undefined) entry.updatedOn = subject.updatedOn;
+  if (subject.path !== undefined) entry.path = subject.path;
+  if (subject.modifiedOn !== undefined) entry.modifiedOn = subject.modifiedOn;
   return entry;
 }
 
 /** Assembles the report; `loaded` counts the loaded entries. */
 export function buildReport(input: {
   vaults: string[];
+  mounts?: string[];
   credential?: KeyVaultCredentialInfo;
   loadedAt: Date;
   elapsedMs: number;
@@ -53,6 +59,7 @@ export function buildReport(input: {
 }): KeyVaultLoadReport {
   const report: KeyVaultLoadReport = {
     vaults: input.vaults,
+    ...(input.mounts && input.mounts.length > 0 ? { mounts: input.mounts } : {}),
     loadedAt: input.loadedAt,
     elapsedMs: Math.round(input.elapsedMs),
     loaded: input.entries.filter((e) => e.status === 'loaded').length,

@@ -32,6 +32,7 @@ import type {
 } from './interfaces.js';
 import { loadForRefresh, reloadForRefresh, type LoadedKey, type RememberedSecret } from './loader.js';
 import { listenerThrew, refreshImpossible } from './messages/index.js';
+import { MountWatch } from './mount/mount-watch.js';
 import {
   RefreshScheduler,
   type RefreshCycleResult,
@@ -100,6 +101,8 @@ export class Watcher implements KeyVaultWatcher {
   private readonly emitter = new EventEmitter<KeyVaultWatcherEvents>();
   private readonly scheduler: RefreshScheduler;
   private readonly cycleLogger: CycleLogger;
+  /** Started and closed with the watcher (the mounted directories' file-system watch). */
+  private readonly companions: { start(): void; close(): void }[] = [];
 
   constructor(
     initial: RefreshSnapshot,
@@ -149,11 +152,19 @@ export class Watcher implements KeyVaultWatcher {
   }
 
   start(): void {
+    if (this.state.stopped) return;
     this.scheduler.start();
+    for (const companion of this.companions) companion.start();
   }
 
   stop(): Promise<void> {
+    for (const companion of this.companions) companion.close();
     return this.scheduler.stop();
+  }
+
+  /** Starts and closes `companion` with the watcher (openWatcher's mount watch). */
+  attach(companion: { start(): void; close(): void }): void {
+    this.companions.push(companion);
   }
 
   on<E extends keyof KeyVaultWatcherEvents>(
@@ -247,7 +258,7 @@ export async function openWatcher(options: KeyVaultConfigOptions = {}): Promise<
       }
     },
   };
-  return new Watcher(
+  const watcher = new Watcher(
     { config: loaded.result.config, report: loaded.result.report, keys: loaded.keys },
     source,
     {
@@ -257,6 +268,17 @@ export async function openWatcher(options: KeyVaultConfigOptions = {}): Promise<
       unrecoverable: session ? undefined : loaded.result.report.error,
     },
   );
+  const dirs = session?.options.mounts.map((m) => m.dir) ?? [];
+  if (dirs.length > 0) {
+    const trigger = async (): Promise<void> => {
+      // A cycle already running may have read the directory before this change: run one after it.
+      if (watcher.state.refreshing) await watcher.refresh();
+      if (!watcher.state.stopped) await watcher.refresh();
+    };
+    const polling = session?.options.refreshIntervalMs !== undefined;
+    watcher.attach(new MountWatch({ dirs, trigger, logger: loaded.logger, polling }));
+  }
+  return watcher;
 }
 
 /**
