@@ -34,6 +34,7 @@ export async function tempMountRoot(): Promise<{ root: string; cleanup: () => Pr
 /** A volume in the kubelet's atomic layout under `dir`. */
 export class KubeletVolume {
   private names = new Set<string>();
+  private writing: string | undefined;
 
   constructor(readonly dir: string) {}
 
@@ -58,6 +59,7 @@ export class KubeletVolume {
     const stamp = new Date().toISOString().replace(/[-:T]/g, '_').replace(/\..*$/, '');
     const tsName = `..${stamp}.${process.pid}${String(++sequence).padStart(4, '0')}`;
     await mkdir(join(this.dir, tsName), { mode: 0o755 });
+    this.writing = tsName;
     for (const [name, content] of Object.entries(payload)) {
       await writeFile(join(this.dir, tsName, name), content, { mode: 0o644 });
     }
@@ -76,10 +78,12 @@ export class KubeletVolume {
     await step('old visible links removed');
     if (oldTarget) await rm(join(this.dir, oldTarget), { recursive: true, force: true });
     await step('old directory removed');
+    this.writing = undefined;
   }
 
-  /** The directory `..data` points to now (to put odd entries into the current version). */
-  async currentDir(): Promise<string> {
-    return join(this.dir, await readlink(join(this.dir, '..data')));
+  /** The timestamped directory being written (valid from 'timestamped directory written' until the rename). */
+  async nextDir(): Promise<string> {
+    if (!this.writing) throw new Error('nextDir() is only valid inside onStep');
+    return join(this.dir, this.writing);
   }
 }
