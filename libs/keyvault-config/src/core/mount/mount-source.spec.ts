@@ -147,16 +147,14 @@ describe('mountPath: files that cannot be a secret fail naming the file', () => 
     ['a directory', (d) => mkdir(join(d, 'Nested')), /is a directory/],
     ['a FIFO', async (d) => void execFileSync('mkfifo', [join(d, 'Pipe')]), /not a regular file/],
   ];
-  for (const [what, make, problem] of cases) {
-    it(what, async () => {
-      const dir = await plainDir(what.replace(/\W/g, ''), { Fine: secretValue('fine') });
-      await make(dir);
-      const error = await failure({ mountPath: dir });
-      expect(error.code).toBe('MOUNT_UNREADABLE');
-      expect(error.message).toMatch(problem);
-      expect(error.message).toContain(dir);
-    });
-  }
+  it.each(cases)('%s', async (what, make, problem) => {
+    const dir = await plainDir(what.replace(/\W/g, ''), { Fine: secretValue('fine') });
+    await make(dir);
+    const error = await failure({ mountPath: dir });
+    expect(error.code).toBe('MOUNT_UNREADABLE');
+    expect(error.message).toMatch(problem);
+    expect(error.message).toContain(dir);
+  });
 
   it('a missing directory fails naming it', async () => {
     const error = await failure({ mountPath: join(root, 'absent') });

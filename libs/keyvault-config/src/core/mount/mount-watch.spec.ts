@@ -42,7 +42,9 @@ const nextChange = (w: KeyVaultWatcher) =>
 const nextRefresh = (w: KeyVaultWatcher, match: (s: KeyVaultRefreshSummary) => boolean) =>
   new Promise<KeyVaultRefreshSummary>((resolve) => {
     const on = (s: KeyVaultRefreshSummary) => {
-      if (match(s)) (w.off('refresh', on), resolve(s));
+      if (!match(s)) return;
+      w.off('refresh', on);
+      resolve(s);
     };
     w.on('refresh', on);
   });
