@@ -2,6 +2,7 @@
  * Messages of mounted sources (`mountPath`): files the Secrets Store CSI driver or a Kubernetes Secret
  * volume wrote. They name the directory and the file, never the content.
  */
+import { describeValue } from './options.messages.js';
 
 /** Why a mounted file could not be used (the error's middle part). */
 export const mountProblem = {
@@ -47,11 +48,10 @@ export function mountWatchFailed(p: { dir: string; code: string; polling: boolea
 /** Problems of the mount options (the middle part of an INVALID_OPTIONS message). */
 export const mountOptionProblem = {
   notAPath: (value: unknown): string =>
-    `expected a directory path (or an array of them), got ${value === '' ? "''" : typeof value}.`,
+    `expected a directory path (or an array of them), got ${describeValue(value)}.`,
   withVaultUrl: (): string =>
     'a `vaults` entry is either a vault (`vaultUrl`) or a mounted directory (`mountPath`), not both; add a second entry.',
   withSecrets: (): string =>
     '`secrets` (explicit mode) names vault secrets; a mounted directory loads its files — use `filter` or `prefix` to select them.',
-  notAJsonMode: (value: unknown): string =>
-    `expected 'suffix' or 'all', got ${typeof value === 'string' ? `'${value}'` : typeof value}.`,
+  notAJsonMode: (value: unknown): string => `expected 'suffix' or 'all', got ${describeValue(value)}.`,
 };

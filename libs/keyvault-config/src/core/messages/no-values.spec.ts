@@ -129,6 +129,11 @@ const functions: Record<string, Case[]> = {
   loadTimedOut: [() => m.loadTimedOut(withValue({ timeoutMs: 1, hosts: ['v'], vaultName: 'v' }))],
   continuingWithoutVault: [() => m.continuingWithoutVault('The vault v is unreachable (ECONNREFUSED).')],
   loadedLine: [() => m.loadedLine(withValue({ loaded: 1, hosts: ['v'], elapsedMs: 1, credential: 'X' }))],
+  mountedFileUnreadable: [() => m.mountedFileUnreadable(withValue({ path: '/mnt/Db', problem: 'gone' }))],
+  mountDirectoryUnreadable: [() => m.mountDirectoryUnreadable(withValue({ dir: '/mnt', problem: 'gone' }))],
+  mountedJsonInvalid: [() => m.mountedJsonInvalid(withValue({ path: '/mnt/Db.json' }))],
+  mountKeptChanging: [() => m.mountKeptChanging(withValue({ dir: '/mnt', attempts: 3 }))],
+  mountWatchFailed: [() => m.mountWatchFailed(withValue({ dir: '/mnt', code: 'ENOSPC', polling: true }))],
 };
 
 /** Problems that take an option's value: each is fed every secret-bearing form of one. */
@@ -210,6 +215,12 @@ describe('messages never contain a value', () => {
 
   it.each(Object.entries(namedProblems))('optionProblem.%s', (_name, build) => {
     expect(build()).not.toContain(CANARY);
+  });
+
+  it('mountOptionProblem shows the type or length of a secret-bearing value', () => {
+    const p = m.mountOptionProblem;
+    const messages = optionValues.flatMap((value) => [p.notAPath(value), p.notAJsonMode(value)]);
+    expect(messages.filter((message) => message.includes(CANARY))).toEqual([]);
   });
 
   it('referenceProblem.unknownKey shows at most 40 characters of the text before `=`', () => {
