@@ -14,6 +14,7 @@ import { KeyVaultConfigError, KeyVaultConfigErrorCode } from '../errors.js';
 import { keyPathFor } from '../key-mapping.js';
 import { skip, type LoadContext, type Slot } from '../load-context.js';
 import { mountedJsonInvalid, mountKeptChanging } from '../messages/index.js';
+import { holdValues } from '../redaction.js';
 import { runFilter, unmappableNameWarning } from '../secret-policy.js';
 import { MOUNT_JSON_SUFFIX, MOUNT_READ_ATTEMPTS } from './mount.constants.js';
 import type { ResolvedMountSource } from './mount-options.js';
@@ -132,6 +133,8 @@ async function readInto(
   json: boolean,
 ): Promise<void> {
   const file = await readMountedFile(listing, fileName);
+  // From now on no message, log line or report of this process can carry it (redaction.ts).
+  holdValues([file.value]);
   slot.subject.modifiedOn = file.modifiedOn;
   let value: unknown = file.value;
   if (json && ctx.options.parseJson) {
