@@ -277,11 +277,12 @@ beforeAll(async () => {
   emulator = await startEmulator({ seed: [{ name: SECRET_NAME, value: SECRET_VALUE }] });
 }, INSTALL_TIMEOUT_MS + 60_000);
 
+// Deleting the generated app's node_modules can take long on a loaded machine.
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
   await emulator?.close();
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 120_000);
 
 describe('npm package nestjs-keyvault-config', () => {
   it('packs an ESM + CommonJS package with declarations, exports, a README, a license and a changelog', () => {
