@@ -23,6 +23,8 @@ export const SETS = [
       '@nestjs/platform-express': '^10.0.0',
       '@nestjs/config': '^3.2.0',
       '@nestjs/terminus': '^10.0.0',
+      // For the ConfigService bridge spec run against this set's @nestjs/config (bridge.vitest.config.mjs).
+      '@nestjs/testing': '^10.0.0',
       'reflect-metadata': '^0.2.0',
       rxjs: '^7.8.0',
       ...TOOLING,
@@ -38,6 +40,8 @@ export const SETS = [
       '@nestjs/platform-express': '^11.0.0',
       '@nestjs/config': '^4.0.0',
       '@nestjs/terminus': '^11.0.0',
+      // For the ConfigService bridge spec run against this set's @nestjs/config (bridge.vitest.config.mjs).
+      '@nestjs/testing': '^11.0.0',
       'reflect-metadata': '^0.2.0',
       rxjs: '^7.8.0',
       ...TOOLING,
@@ -53,6 +57,8 @@ export const SETS = [
       '@nestjs/platform-express': '^12.0.0',
       '@nestjs/config': '^12.0.0',
       '@nestjs/terminus': '^12.0.0',
+      // For the ConfigService bridge spec run against this set's @nestjs/config (bridge.vitest.config.mjs).
+      '@nestjs/testing': '^12.0.0',
       'reflect-metadata': '^0.2.0',
       rxjs: '^7.8.0',
       ...TOOLING,

@@ -1,6 +1,7 @@
 // The compatibility matrix (issue 11): the packed library, installed with plain `npm install` into
 // generated Nest 10/11/12 apps (CommonJS and ESM) and a core-only Express app, each booted on Node
-// 20/22/24 against the emulator. One line per cell; exits 1 when any cell fails.
+// 20/22/24 against the emulator; and the ConfigService bridge spec against each set's @nestjs/config.
+// One line per cell; exits 1 when any cell fails.
 //
 //   node test/compat/run.mjs [--node 22=/path/to/node ...] [--jobs N] [--only nest11,core] [--prebuilt]
 //
@@ -8,11 +9,12 @@
 // Node is always available under its own major). Installs are cached in $KV_CI_CACHE/compat (default
 // ~/.cache/nestjs-keyvault-config-ci/compat). Needs the emulator built (npm run build:emulator);
 // --prebuilt packs the library's current dist/ (after `npm run build`) instead of building a copy.
+import { execFile } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { compile, readVersions, runCell } from './cell.mjs';
 import { installSet, packLibrary, temporaryDirectory } from './install.mjs';
 import { cells, SETS } from './matrix.mjs';
@@ -21,6 +23,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const APPS = fileURLToPath(new URL('./apps/', import.meta.url));
 const GUARD = join(ROOT, 'test/support/network-guard.mjs');
 const EMULATOR = join(ROOT, 'libs/keyvault-emulator/dist/index.js');
+const BRIDGE_SPEC = join(ROOT, 'libs/keyvault-config/src/nest/config-service.bridge.spec.ts');
+const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
+const exec = promisify(execFile);
 const VERSIONS = [
   '@nestjs/common',
   '@nestjs/config',
@@ -63,6 +68,30 @@ async function pool(tasks, limit) {
   };
   await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
   return results;
+}
+
+/**
+ * The Nest layer's ConfigService bridge spec against the set's own @nestjs/config (and the Nest it
+ * peers with): what the bridge relies on in ConfigService, pinned on every major.
+ */
+async function bridgeSpec(set, setDir) {
+  const label = `node${process.versions.node.split('.')[0]} ${set.label.padEnd(24)} bridge`;
+  const t0 = Date.now();
+  try {
+    const { stdout } = await exec(
+      process.execPath,
+      [VITEST, 'run', '--config', 'test/compat/bridge.vitest.config.mjs'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, KV_COMPAT_SET_DIR: setDir, NO_COLOR: '1' },
+        maxBuffer: 16 << 20,
+      },
+    );
+    const tests = /Tests\s+(\d+) passed/.exec(stdout)?.[1] ?? '?';
+    return { ok: true, line: `ok    ${label}  ConfigService bridge spec, ${tests} tests (${seconds(t0)})` };
+  } catch (error) {
+    return { ok: false, line: `FAIL  ${label} (${seconds(t0)})\n${error.stdout || error.message}` };
+  }
 }
 
 /** The environment App Service gives an app (plus the emulator's CA), with the loopback guard. */
@@ -124,31 +153,40 @@ async function main() {
     const todo = cells().filter(({ set }) => ready.has(set.name));
     const guardLog = join(work, 'network-guard.log');
     const env = appEnvironment(emulator, guardLog);
+    const bridges = existsSync(BRIDGE_SPEC)
+      ? sets.filter((set) => set.name !== 'core' && ready.has(set.name))
+      : [];
     const lines = await pool(
-      todo.map((cell, index) => async () => {
-        const label = `node${cell.node} ${cell.set.label.padEnd(24)} ${cell.kind}`;
-        const nodePath = nodes.get(cell.node);
-        if (!nodePath)
-          return { ok: false, line: `FAIL  ${label}: no Node ${cell.node} given (--node ${cell.node}=PATH)` };
-        const c0 = Date.now();
-        try {
-          await runCell({
-            set: cell.set,
-            nodePath,
-            appDir: ready.get(cell.set.name).compiled[cell.kind],
-            env,
-            emulator,
-            vaultName: `cell${index}`,
-          });
-          const what =
-            cell.set.name === 'core'
-              ? 'watch, load, rotation, health'
-              : 'forRoot, forRootAsync, load, rotation, health';
-          return { ok: true, line: `ok    ${label}  ${what} (${seconds(c0)})` };
-        } catch (error) {
-          return { ok: false, line: `FAIL  ${label} (${seconds(c0)})\n${error.message}` };
-        }
-      }),
+      [
+        ...bridges.map((set) => () => bridgeSpec(set, ready.get(set.name).dir)),
+        ...todo.map((cell, index) => async () => {
+          const label = `node${cell.node} ${cell.set.label.padEnd(24)} ${cell.kind}`;
+          const nodePath = nodes.get(cell.node);
+          if (!nodePath)
+            return {
+              ok: false,
+              line: `FAIL  ${label}: no Node ${cell.node} given (--node ${cell.node}=PATH)`,
+            };
+          const c0 = Date.now();
+          try {
+            await runCell({
+              set: cell.set,
+              nodePath,
+              appDir: ready.get(cell.set.name).compiled[cell.kind],
+              env,
+              emulator,
+              vaultName: `cell${index}`,
+            });
+            const what =
+              cell.set.name === 'core'
+                ? 'watch, load, rotation, health'
+                : 'forRoot, forRootAsync, load, rotation, health';
+            return { ok: true, line: `ok    ${label}  ${what} (${seconds(c0)})` };
+          } catch (error) {
+            return { ok: false, line: `FAIL  ${label} (${seconds(c0)})\n${error.message}` };
+          }
+        }),
+      ],
       Number(args.jobs),
     );
     for (const result of lines) {
@@ -161,7 +199,7 @@ async function main() {
       console.log('FAIL  an app tried to reach a non-loopback address (see the network guard log)');
     }
     console.log(
-      `cells    ${todo.length - lines.filter((r) => !r.value.ok).length}/${todo.length} ok (${seconds(t0)}); total ${seconds(started)}`,
+      `cells    ${lines.length - lines.filter((r) => !r.value.ok).length}/${lines.length} ok (${seconds(t0)}); total ${seconds(started)}`,
     );
   } finally {
     await emulator.close();

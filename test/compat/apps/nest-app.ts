@@ -23,7 +23,7 @@ import { HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import {
   KeyVaultConfigModule,
   KeyVaultHealthIndicator,
-  KeyVaultSecrets,
+  KeyVaultConfigWatcher,
   keyVaultConfig,
   type KeyVaultConfigModuleOptions,
 } from 'nestjs-keyvault-config';
@@ -81,14 +81,14 @@ class ProbeController {
 @Controller()
 class RefreshController {
   constructor(
-    @Inject(KeyVaultSecrets) private readonly secrets: KeyVaultSecrets,
+    @Inject(KeyVaultConfigWatcher) private readonly watcher: KeyVaultConfigWatcher,
     @Inject(KeyVaultHealthIndicator) private readonly indicator: KeyVaultHealthIndicator,
     @Inject(HealthCheckService) private readonly health: HealthCheckService,
   ) {}
 
   @Post('refresh')
   async refresh(): Promise<Record<string, unknown>> {
-    const summary = await this.secrets.refresh();
+    const summary = await this.watcher.refresh();
     return {
       ok: summary.ok,
       updated: keysOf(summary.changes.updated),
