@@ -53,6 +53,7 @@ const VALUE_FLAGS: Readonly<Record<string, FlagHandler>> = {
   '--token-lifetime': ({ options }, value) =>
     (options.tokenLifetimeSeconds = integer('--token-lifetime', value, 1)),
   '--vault-name': ({ options }, value) => (options.vaultName = value.trim()),
+  '--entra-port': ({ options }, value) => (options.entraPort = integer('--entra-port', value, 0, 65_535)),
   '--fault': (command, value) => command.faults.push(parseFaultSpec(value)),
   '--fail-identity': (command, value) => (command.failIdentity = parseFailIdentity(value)),
 };
@@ -60,6 +61,9 @@ const VALUE_FLAGS: Readonly<Record<string, FlagHandler>> = {
 /** Flags without a value (`--flag` alone), and what each sets. */
 const SWITCHES: Readonly<Record<string, (command: RunCommand) => void>> = {
   '--throttle-retry-after': ({ options }) => (options.throttleRetryAfter = true),
+  '--workload-identity': ({ options }) => (options.workloadIdentity = true),
+  '--service-principal': ({ options }) => (options.servicePrincipal = true),
+  '--legacy-msi': ({ options }) => (options.legacyMsi = true),
 };
 
 /** Flags that may be repeated; every other one may be given once. */
@@ -109,6 +113,9 @@ export function parseArguments(argv: readonly string[]): CliCommand {
     if (value === undefined) SWITCHES[flag](command);
     else if (value.trim() === '') throw new UsageError(`${flag} needs a non-empty value`);
     else VALUE_FLAGS[flag](command, value);
+  }
+  if (command.options.workloadIdentity && command.options.servicePrincipal) {
+    throw new UsageError('--workload-identity and --service-principal both set AZURE_CLIENT_ID: choose one');
   }
   return command;
 }

@@ -17,7 +17,7 @@ export const USAGE = `Usage: npm run emulator -- [options]
 
 A local Azure Key Vault (secrets) + managed-identity emulator. Once ready, prints exactly five
 lines to stdout (KEY_VAULT_URL, IDENTITY_ENDPOINT, IDENTITY_HEADER, AZURE_POD_IDENTITY_AUTHORITY_HOST,
-NODE_EXTRA_CA_CERTS) and runs until SIGINT/SIGTERM.
+NODE_EXTRA_CA_CERTS) — more only with the identity modes below — and runs until SIGINT/SIGTERM.
 
 Options:
   --seed FILE            Seed secrets (JSON array, or object with secrets/identities/systemAssignedRole/vaults)
@@ -38,6 +38,13 @@ Options:
                            latency=MS  jitter=MS  reset  hang
                          e.g. route=secrets.get,status=503,times=2   status=429,retry-after=1
                               route=secrets.list,reset                latency=20,jitter=10
+  --entra-port N         HTTPS port of the emulated Entra ID token endpoint (0 or omitted: a free port)
+  --workload-identity    AKS workload identity: also prints AZURE_AUTHORITY_HOST, AZURE_TENANT_ID,
+                         AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE (a projected token the emulator renews)
+  --service-principal    A service principal (the master-secret world): also prints AZURE_TENANT_ID,
+                         AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST and
+                         AZURE_CLIENT_CERTIFICATE_PATH (unset AZURE_CLIENT_SECRET to use the certificate)
+  --legacy-msi           Also serve App Service's 2017-09-01 protocol: also prints MSI_ENDPOINT and MSI_SECRET
   --fail-identity K[:hang]
                          The first K identity token requests answer 500 (or never answer with :hang)
   -h, --help             Show this help`;

@@ -1,6 +1,7 @@
 /**
  * The emulator's command line. Contract other tools rely on: once ready, stdout carries exactly the
- * five `NAME=value` lines of `emulator.env` and nothing else; everything for humans goes to stderr;
+ * five `NAME=value` lines of `emulator.env` (plus those of --workload-identity, --service-principal and
+ * --legacy-msi when given) and nothing else; everything for humans goes to stderr;
  * bad arguments exit 2; SIGINT/SIGTERM close the emulator and exit 0.
  */
 import {
@@ -44,6 +45,18 @@ function banner(emulator: Emulator, options: EmulatorOptions, seed: SeedFile, co
   lines.push(`  system-assigned identity: client id ${emulator.systemAssigned.clientId}, role ${systemRole}`);
   for (const identity of [...(seed.identities ?? []), ...(options.identities ?? [])]) {
     lines.push(`  user-assigned identity: client id ${identity.clientId}, role ${parseRole(identity.role)}`);
+  }
+  lines.push(`  Entra ID token endpoint: ${emulator.authorityHost}/${emulator.tenantId}/oauth2/v2.0/token`);
+  if (emulator.workloadIdentity) {
+    const { clientId, namespace, serviceAccount } = emulator.workloadIdentity;
+    lines.push(
+      `  workload identity: client id ${clientId}, federated with system:serviceaccount:${namespace}:${serviceAccount}`,
+    );
+  }
+  if (emulator.servicePrincipal) {
+    lines.push(
+      `  service principal: client id ${emulator.servicePrincipal.clientId} (a client secret and a certificate — the master secret this project exists to remove)`,
+    );
   }
   lines.push(`  token lifetime: ${options.tokenLifetimeSeconds ?? 3600} s; tenant ${emulator.tenantId}`);
   if (options.latencyMs) lines.push(`  latency: ${options.latencyMs} ms per vault request`);

@@ -3,6 +3,23 @@
  * depend on these names; extend them, do not rename them.
  */
 import type { EmulatorRoute } from './routes.js';
+import type {
+  CreatedApplication,
+  EmulatorApplication,
+  FederatedCredential,
+  ServiceAccountTokenInput,
+  WorkloadIdentityInfo,
+} from './identity/entra/index.js';
+import type { TokenPrincipalKind } from './identity/tokens.js';
+
+export type {
+  CreatedApplication,
+  EmulatorApplication,
+  FederatedCredential,
+  ServiceAccountTokenInput,
+  TokenPrincipalKind,
+  WorkloadIdentityInfo,
+};
 
 /** Azure RBAC roles the emulator understands on the data plane of a vault (secrets only). */
 export type VaultRole =
@@ -32,6 +49,11 @@ export interface EmulatorIdentity {
   /** Object (principal) id, the `oid` claim. Generated when omitted. */
   objectId?: string;
   role: VaultRoleAlias;
+  /**
+   * Federated credentials (AKS workload identity): external tokens this identity may exchange at the
+   * emulated Entra ID's token endpoint. An omitted issuer is the emulated cluster's.
+   */
+  federatedCredentials?: FederatedCredential[];
 }
 
 /** Seed file format: either a bare array of secrets or this object. */
@@ -141,6 +163,28 @@ export interface EmulatorOptions {
   throttleRetryAfter?: boolean;
   /** Directory for the CA certificate PEM (default: a new temp directory). */
   certDir?: string;
+  /** HTTPS port of the emulated Entra ID (AZURE_AUTHORITY_HOST); 0 or omitted = a free port. */
+  entraPort?: number;
+  /**
+   * AKS workload identity (like `--workload-identity`): a user-assigned identity federated with the
+   * emulated cluster's service account, its projected token file written and renewed, and `env` gains
+   * AZURE_AUTHORITY_HOST, AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_FEDERATED_TOKEN_FILE.
+   * @default false
+   */
+  workloadIdentity?: boolean | { namespace?: string; serviceAccount?: string; role?: VaultRoleAlias };
+  /**
+   * A service principal with a client secret and a certificate (like `--service-principal`): `env` gains
+   * AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET, AZURE_AUTHORITY_HOST and
+   * AZURE_CLIENT_CERTIFICATE_PATH. Cannot be combined with `workloadIdentity`.
+   * @default false
+   */
+  servicePrincipal?: boolean | { role?: VaultRoleAlias };
+  /**
+   * Also serve the 2017-09-01 App Service protocol (like `--legacy-msi`): `env` gains MSI_ENDPOINT and
+   * MSI_SECRET.
+   * @default false
+   */
+  legacyMsi?: boolean;
 }
 
 /** Handle on one emulated vault. */
@@ -212,6 +256,16 @@ export interface Emulator {
    * AZURE_POD_IDENTITY_AUTHORITY_HOST, NODE_EXTRA_CA_CERTS — in that order.
    */
   readonly env: Readonly<Record<string, string>>;
+  /** https://127.0.0.1:<entra-port>: the emulated Entra ID (AZURE_AUTHORITY_HOST). */
+  readonly authorityHost: string;
+  /** The workload identity, with `workloadIdentity` on. */
+  readonly workloadIdentity?: WorkloadIdentityInfo;
+  /** The service principal, with `servicePrincipal` on (its secret and certificate path included). */
+  readonly servicePrincipal?: CreatedApplication;
+  /** Registers an app registration (service principal) with a role, a secret, a certificate, federated credentials. */
+  addApplication(application: EmulatorApplication): Promise<CreatedApplication>;
+  /** Signs a projected service account token as the emulated cluster does (tests of expired or foreign tokens). */
+  issueServiceAccountToken(input: ServiceAccountTokenInput): string;
   readonly counters: EmulatorCounters;
   readonly faults: EmulatorFaults;
   /** A vault by name (default: the first). */
@@ -228,6 +282,12 @@ export interface Emulator {
    * Signs a token as the identity endpoints would (tests of bad/expired tokens): defaults to the
    * system-assigned identity, audience https://vault.azure.net and the configured lifetime.
    */
-  issueToken(options?: { clientId?: string; audience?: string; expiresInSeconds?: number }): string;
+  issueToken(options?: {
+    clientId?: string;
+    audience?: string;
+    expiresInSeconds?: number;
+    /** Claims of a managed identity (default), a service principal or a user (`az login`). */
+    kind?: TokenPrincipalKind;
+  }): string;
   close(): Promise<void>;
 }

@@ -18,7 +18,14 @@ import type {
 import { EmulatorFaultInjector } from './faults.js';
 import { IdentityRegistry } from './identity/identities.js';
 import { startIdentityServer, type IdentityServer } from './identity/server.js';
-import { TokenAuthority } from './identity/tokens.js';
+import { TokenAuthority, type TokenPrincipalKind } from './identity/tokens.js';
+import {
+  EntraEmulation,
+  type CreatedApplication,
+  type EmulatorApplication,
+  type ServiceAccountTokenInput,
+  type WorkloadIdentityInfo,
+} from './identity/entra/index.js';
 import { resolveSeed, seedToSetInput } from './seed.js';
 import { generateTlsMaterial, type EmulatorTlsMaterial } from './tls.js';
 import { DataFile, toPersistedState } from './vault/persistence.js';
@@ -60,6 +67,7 @@ export class LocalEmulator implements Emulator {
   private readonly tlsPromise: Promise<EmulatorTlsMaterial>;
   private readonly authority: TokenAuthority;
   private readonly registry: IdentityRegistry;
+  private readonly entra: EntraEmulation;
   private readonly certDir: string;
   private readonly servers: VaultServer[] = [];
   private readonly handles: VaultHandle[] = [];
@@ -101,6 +109,21 @@ export class LocalEmulator implements Emulator {
       throttleRetryAfter: options.throttleRetryAfter,
     });
     this.certDir = options.certDir ?? mkdtempSync(join(tmpdir(), 'keyvault-emulator-'));
+    this.entra = new EntraEmulation({
+      host: this.host,
+      port: options.entraPort,
+      tenantId: this.tenantId,
+      authority: this.authority,
+      registry: this.registry,
+      certDir: this.certDir,
+      counters: this.counters,
+      federated: [...(this.seed.identities ?? []), ...(options.identities ?? [])].map((i) => ({
+        clientId: i.clientId,
+        credentials: i.federatedCredentials ?? [],
+      })),
+      workloadIdentity: options.workloadIdentity,
+      servicePrincipal: options.servicePrincipal,
+    });
   }
 
   /** Binds every port (first vault, seed vaults, identity + admin); on failure closes what started. */
@@ -121,6 +144,7 @@ export class LocalEmulator implements Emulator {
         await this.startVault(tls, extra.name, extra.port ?? 0, extra.secrets ?? []);
       }
       this.identity = await this.startIdentity();
+      await this.entra.start({ cert: tls.serverCert, key: tls.serverKey });
       this.started = { tls, caCertPath, identity: this.identity, env: this.environment(this.identity) };
       return this;
     } catch (error) {
@@ -153,6 +177,23 @@ export class LocalEmulator implements Emulator {
   get env(): Readonly<Record<string, string>> {
     return this.running.env;
   }
+  get authorityHost(): string {
+    return this.entra.authorityHost;
+  }
+  get workloadIdentity(): WorkloadIdentityInfo | undefined {
+    return this.entra.workload && { ...this.entra.workload };
+  }
+  get servicePrincipal(): CreatedApplication | undefined {
+    return this.entra.servicePrincipal && { ...this.entra.servicePrincipal };
+  }
+
+  addApplication(application: EmulatorApplication): Promise<CreatedApplication> {
+    return this.entra.addApplication(application);
+  }
+
+  issueServiceAccountToken(input: ServiceAccountTokenInput): string {
+    return this.entra.cluster.issue(input);
+  }
 
   vault(name?: string): EmulatorVault {
     const handle = this.findHandle(name);
@@ -165,6 +206,7 @@ export class LocalEmulator implements Emulator {
   }
 
   setRole(clientId: string | 'system', role: VaultRoleAlias): void {
+    if (clientId !== 'system' && this.entra.directory.setRole(clientId, role)) return;
     this.registry.setRole(clientId, role);
   }
 
@@ -178,9 +220,17 @@ export class LocalEmulator implements Emulator {
     this.authority.lifetimeSeconds = seconds;
   }
 
-  issueToken(options: { clientId?: string; audience?: string; expiresInSeconds?: number } = {}): string {
+  issueToken(
+    options: {
+      clientId?: string;
+      audience?: string;
+      expiresInSeconds?: number;
+      kind?: TokenPrincipalKind;
+    } = {},
+  ): string {
     const resolved = this.registry.resolve(options.clientId);
     return this.authority.issue({
+      ...(options.kind ? { kind: options.kind } : {}),
       clientId: resolved?.clientId ?? options.clientId ?? this.registry.system.clientId,
       // An unknown client id still gets a token (role 'none'): tests of callers without access.
       objectId: resolved?.objectId ?? randomUUID(),
@@ -229,7 +279,7 @@ export class LocalEmulator implements Emulator {
       port,
       tls: { cert: tls.serverCert, key: tls.serverKey },
       store,
-      security: vaultSecurity(this.tenantId, this.authority, this.registry),
+      security: vaultSecurity(this.tenantId, this.authority, this.registry, this.entra),
       faults: this.faults,
       counters: this.counters,
       logger: this.options.logger,
@@ -247,7 +297,7 @@ export class LocalEmulator implements Emulator {
       counters: this.counters,
       faults: this.faults,
       vault: (name) => this.findHandle(name),
-      setRole: (clientId, role) => this.registry.setRole(clientId, role),
+      setRole: (clientId, role) => this.setRole(clientId, role),
       setTokenLifetime: (seconds) => {
         this.authority.lifetimeSeconds = seconds;
       },
@@ -260,6 +310,7 @@ export class LocalEmulator implements Emulator {
       registry: this.registry,
       faults: this.faults,
       counters: this.counters,
+      legacyMsi: this.options.legacyMsi === true,
       admin,
     });
   }
@@ -273,6 +324,11 @@ export class LocalEmulator implements Emulator {
       IDENTITY_HEADER: this.identityHeader,
       AZURE_POD_IDENTITY_AUTHORITY_HOST: identityHost,
       NODE_EXTRA_CA_CERTS: join(this.certDir, 'ca.pem'),
+      // Only with --legacy-msi / --workload-identity / --service-principal: the five lines stay as they are.
+      ...(this.options.legacyMsi
+        ? { MSI_ENDPOINT: `${identityHost}/MSI/token/`, MSI_SECRET: this.identityHeader }
+        : {}),
+      ...this.entra.environment(),
     });
   }
 
@@ -283,7 +339,11 @@ export class LocalEmulator implements Emulator {
   };
 
   private async closeAll(): Promise<void> {
-    await Promise.allSettled([...this.servers.map((s) => s.close()), this.identity?.close()]);
+    await Promise.allSettled([
+      ...this.servers.map((s) => s.close()),
+      this.identity?.close(),
+      this.entra.close(),
+    ]);
     try {
       this.dataFile?.flush();
     } finally {

@@ -18,6 +18,8 @@ export const EMULATOR_ROUTES = [
   'identity.appservice',
   'identity.imds',
   'identity.probe',
+  'identity.entra',
+  'identity.legacy',
 ] as const;
 
 /** Names of the routes counters, logs and faults refer to. */

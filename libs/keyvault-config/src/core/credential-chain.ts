@@ -30,6 +30,7 @@ import {
   VisualStudioCodeCredential,
   WorkloadIdentityCredential,
 } from '@azure/identity';
+import { authorityHostOptions } from './authority-host.js';
 import { credentialNeeds } from './messages/index.js';
 
 /** Names of the credentials of DefaultAzureCredential's chain, in the SDK's order. */
@@ -67,12 +68,17 @@ const clientIdOf = (options?: ChainCredentialBuildOptions): string | undefined =
   options?.managedIdentityClientId ?? process.env.AZURE_CLIENT_ID;
 
 const CHAIN: readonly ChainCredential[] = [
-  { name: 'EnvironmentCredential', group: 'prod', build: () => new EnvironmentCredential() },
+  {
+    name: 'EnvironmentCredential',
+    group: 'prod',
+    build: () => new EnvironmentCredential(authorityHostOptions()),
+  },
   {
     name: 'WorkloadIdentityCredential',
     group: 'prod',
     needs: credentialNeeds.workloadIdentity,
-    build: (options) => new WorkloadIdentityCredential({ clientId: clientIdOf(options) }),
+    build: (options) =>
+      new WorkloadIdentityCredential({ clientId: clientIdOf(options), ...authorityHostOptions() }),
   },
   {
     name: 'ManagedIdentityCredential',

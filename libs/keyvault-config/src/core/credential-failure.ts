@@ -9,6 +9,7 @@
  * that returns no token, e.g. WorkloadIdentityCredential without AZURE_CLIENT_ID) still get their line.
  */
 import { credentialDetail } from './credential-attribution.js';
+import { entraFixes } from './messages/index.js';
 import {
   errorMessage,
   errorName,
@@ -133,6 +134,7 @@ export function buildCredentialFailureMessage(
     tokenCredentials: context.tokenCredentials,
     managedIdentityClientId: context.managedIdentityClientId,
     clientIdFrom: context.clientIdFrom,
+    specificFixes: entraFixes(tried, process.env),
   });
 }
 

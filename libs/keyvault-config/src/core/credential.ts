@@ -20,6 +20,7 @@
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
+import { authorityHostOptions } from './authority-host.js';
 import { attributeChainToken, credentialDetail } from './credential-attribution.js';
 import { defaultChainCredentials, type ChainCredential } from './credential-chain.js';
 import { safeCredentialCause, type CredentialFailureContext } from './credential-failure.js';
@@ -105,7 +106,11 @@ function createDefaultShared(
 ): SharedCredential {
   let chain: DefaultAzureCredential;
   try {
-    chain = new DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {});
+    chain = new DefaultAzureCredential({
+      ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
+      // Loopback AZURE_AUTHORITY_HOST (the emulator) only: no instance discovery on the public cloud.
+      ...authorityHostOptions(),
+    });
   } catch (error) {
     // The constructor only throws for an invalid AZURE_TOKEN_CREDENTIALS (or requiredEnvVars, unused here).
     throw invalidTokenCredentials(error);

@@ -11,6 +11,7 @@ import type { IdentityRegistry } from './identities.js';
 import { APP_SERVICE_TOKEN_PATH, IMDS_TOKEN_PATH } from './identity.constants.js';
 import type { IdentityRequest, IdentityResponse } from './identity-response.js';
 import { handleImdsToken, imdsError, imdsFailure, imdsMissingMetadata } from './imds.js';
+import { handleLegacyMsiToken, isLegacyMsiRequest } from './legacy-msi.js';
 import type { TokenAuthority } from './tokens.js';
 
 /** The parts of the fault injector the identity server uses (see faults.ts for the contract). */
@@ -35,6 +36,8 @@ export interface IdentityServerOptions {
   registry: IdentityRegistry;
   faults: IdentityFaults;
   counters: { record(entry: RequestLogEntry): void };
+  /** Serve the 2017-09-01 App Service protocol (MSI_ENDPOINT + MSI_SECRET) on the App Service path too. */
+  legacyMsi?: boolean;
   /** Handler of the admin API (/_emulator/*), asked first; true when it answered the request. */
   admin?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -50,8 +53,18 @@ export interface IdentityServer {
  * Which identity route a request is for. The SDKs' IMDS availability probe is a GET of the token path
  * with neither query nor Metadata header; everything else on that path is an IMDS token request.
  */
-function routeOf(path: string, search: string, req: IncomingMessage): EmulatorRoute | undefined {
-  if (path === APP_SERVICE_TOKEN_PATH) return 'identity.appservice';
+function routeOf(
+  path: string,
+  url: URL,
+  req: IncomingMessage,
+  legacyMsi: boolean,
+): EmulatorRoute | undefined {
+  const search = url.search;
+  // App Service serves both protocols on one path (MSI_ENDPOINT ends in /MSI/token/, IDENTITY_ENDPOINT in
+  // /msi/token): the api-version tells them apart.
+  if (path.toLowerCase() === APP_SERVICE_TOKEN_PATH) {
+    return legacyMsi && isLegacyMsiRequest(url.searchParams) ? 'identity.legacy' : 'identity.appservice';
+  }
   if (path === IMDS_TOKEN_PATH) {
     return search === '' && req.headers.metadata === undefined ? 'identity.probe' : 'identity.imds';
   }
@@ -59,7 +72,9 @@ function routeOf(path: string, search: string, req: IncomingMessage): EmulatorRo
 }
 
 function failureFor(route: EmulatorRoute, status: number): IdentityResponse {
-  return route === 'identity.appservice' ? appServiceFailure(status) : imdsFailure(status);
+  return route === 'identity.appservice' || route === 'identity.legacy'
+    ? appServiceFailure(status)
+    : imdsFailure(status);
 }
 
 function send(res: ServerResponse, response: IdentityResponse): void {
@@ -134,7 +149,7 @@ async function serve(
   // MSAL normalizes the IMDS URL to end in a slash (…/oauth2/token/), and a trailing slash in
   // AZURE_POD_IDENTITY_AUTHORITY_HOST doubles the one before the path: IMDS accepts both.
   const path = url.pathname.replace(/\/{2,}/g, '/').replace(/(.)\/$/, '$1');
-  const route = routeOf(path, url.search, req);
+  const route = routeOf(path, url, req, options.legacyMsi === true);
   if (route === undefined) return send(res, imdsError(404, 'not_found', `No identity endpoint at ${path}`));
   const exchange = new IdentityExchange(req, res, route, path, options.counters);
 
@@ -152,9 +167,11 @@ async function serve(
   const response =
     route === 'identity.appservice'
       ? handleAppServiceToken(request, context, options.header)
-      : route === 'identity.imds'
-        ? handleImdsToken(request, context)
-        : imdsMissingMetadata();
+      : route === 'identity.legacy'
+        ? handleLegacyMsiToken(request, context, options.header)
+        : route === 'identity.imds'
+          ? handleImdsToken(request, context)
+          : imdsMissingMetadata();
   const replaced = faults.matchAnswer?.(route);
   if (replaced?.body === 'truncated') exchange.markFault('truncated');
   writeJson(res, response.status, response.body, response.headers, {

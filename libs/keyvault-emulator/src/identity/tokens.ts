@@ -18,7 +18,19 @@ export interface TokenClaimsInput {
   expiresInSeconds?: number;
   /** `xms_mirid`: ARM id of the managed identity (default: a plausible user-assigned identity id). */
   resourceId?: string;
+  /**
+   * What kind of principal the token is for, which decides the claims Entra ID writes:
+   * - `managedIdentity` (default): `xms_mirid`, no `idtyp` (the shape the tests pin);
+   * - `servicePrincipal`: an app registration (client secret, certificate, federated): `idtyp: app`, no `xms_mirid`;
+   * - `user`: a delegated token (what `az login` gets): `scp`, `upn`, `name`, `idtyp: user`, no `xms_mirid`.
+   */
+  kind?: TokenPrincipalKind;
+  /** `upn` / `unique_name` of a user token (default: a name derived from the object id). */
+  userPrincipalName?: string;
 }
+
+/** The kinds of principal a token can be issued to (see {@link TokenClaimsInput.kind}). */
+export type TokenPrincipalKind = 'managedIdentity' | 'servicePrincipal' | 'user';
 
 /** Result of {@link TokenAuthority.verify}. */
 export type TokenVerification =
@@ -41,7 +53,15 @@ export interface AccessTokenClaims {
   tid: string;
   uti: string;
   ver: string;
-  xms_mirid: string;
+  /** Managed identities only. */
+  xms_mirid?: string;
+  /** `app` for service principals, `user` for users (managed identity tokens carry none here). */
+  idtyp?: 'app' | 'user';
+  /** Users only: delegated scopes, sign-in name and display name. */
+  scp?: string;
+  upn?: string;
+  unique_name?: string;
+  name?: string;
 }
 
 const b64url = (data: Buffer | string): string => Buffer.from(data).toString('base64url');
@@ -111,14 +131,42 @@ export class TokenAuthority {
       tid: this.tenantId,
       uti: opaque(16),
       ver: '1.0',
-      xms_mirid:
-        claims.resourceId ??
-        `/subscriptions/${this.subscriptionId}/resourcegroups/${EMULATOR_RESOURCE_GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-${claims.clientId.slice(0, 8)}`,
+      ...this.kindClaims(claims),
     };
     const header = { typ: 'JWT', alg: 'RS256', x5t: this.keyId, kid: this.keyId };
     const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
     const signature = sign('sha256', Buffer.from(signingInput), this.privateKey);
     return { token: `${signingInput}.${b64url(signature)}`, expiresOn: exp };
+  }
+
+  /** The claims that tell the principal kinds apart (see {@link TokenClaimsInput.kind}). */
+  private kindClaims(claims: TokenClaimsInput): Partial<AccessTokenClaims> {
+    switch (claims.kind ?? 'managedIdentity') {
+      case 'servicePrincipal':
+        // appidacr 1 = client secret, 2 = certificate or assertion; the vault does not read it.
+        return { idtyp: 'app' };
+      case 'user': {
+        const upn =
+          claims.userPrincipalName ?? `user-${claims.objectId.slice(0, 8)}@emulator.onmicrosoft.com`;
+        // A user's token: delegated (`scp`), no application authentication (`appidacr: 0`), and `sub` is
+        // pairwise per application rather than the object id.
+        return {
+          appidacr: '0',
+          idtyp: 'user',
+          scp: 'user_impersonation',
+          upn,
+          unique_name: upn,
+          name: upn.split('@')[0],
+          sub: opaque(32),
+        };
+      }
+      default:
+        return {
+          xms_mirid:
+            claims.resourceId ??
+            `/subscriptions/${this.subscriptionId}/resourcegroups/${EMULATOR_RESOURCE_GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-${claims.clientId.slice(0, 8)}`,
+        };
+    }
   }
 
   /**

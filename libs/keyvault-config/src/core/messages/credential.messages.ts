@@ -90,6 +90,8 @@ export function credentialUnavailable(p: {
   tokenCredentials?: string | undefined;
   managedIdentityClientId?: string | undefined;
   clientIdFrom?: string | undefined;
+  /** Fixes for what Entra ID itself refused (entraFixes), listed before the general advice. */
+  specificFixes?: readonly string[];
 }): string {
   const custom = p.chain !== 'DefaultAzureCredential';
   const header = custom
@@ -101,6 +103,7 @@ export function credentialUnavailable(p: {
     ? `now ${p.managedIdentityClientId}, from ${p.clientIdFrom ?? 'managedIdentityClientId'}`
     : 'now unset, so the system-assigned identity is used';
   const fixes = [
+    ...(p.specificFixes ?? []),
     ...(custom
       ? [
           `Check how ${p.chain} (the \`credential\` option) is configured: tenant, client id, secret or certificate, and that it can run here.`,

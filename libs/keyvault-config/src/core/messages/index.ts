@@ -12,3 +12,4 @@ export * from './options.messages.js';
 export * from './refresh.messages.js';
 export * from './secret.messages.js';
 export * from './vault-errors.messages.js';
+export * from './entra-fix.messages.js';
