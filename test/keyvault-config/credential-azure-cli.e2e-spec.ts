@@ -67,7 +67,12 @@ describe.skipIf(process.platform === 'win32')('AzureCliCredential with a fake az
       developerEnv(
         {
           FAKE_AZ_MODE: 'logged-in',
-          FAKE_AZ_TOKEN: emulator.issueToken({ clientId: DEVELOPER.clientId, expiresInSeconds: lifetime }),
+          FAKE_AZ_TOKEN: emulator.issueToken({
+            clientId: DEVELOPER.clientId,
+            expiresInSeconds: lifetime,
+            // A user's token, as `az login` gets one: scp/upn, no xms_mirid.
+            kind: 'user',
+          }),
           FAKE_AZ_EXPIRES_ON: String(Math.floor(Date.now() / 1000) + lifetime),
           FAKE_AZ_TENANT: emulator.tenantId,
         },

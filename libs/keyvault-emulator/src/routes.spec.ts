@@ -19,6 +19,8 @@ describe('the route list', () => {
       'identity.appservice',
       'identity.imds',
       'identity.probe',
+      'identity.entra',
+      'identity.legacy',
     ]);
   });
 });
