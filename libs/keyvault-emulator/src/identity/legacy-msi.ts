@@ -10,6 +10,8 @@ import {
 /** The App Service identity protocol of 2017 (MSI_ENDPOINT + MSI_SECRET, header `secret`). */
 export const LEGACY_MSI_API_VERSION = '2017-09-01';
 
+const pad = (n: number): string => String(n).padStart(2, '0');
+
 /**
  * `expires_on` as the 2017-09-01 protocol writes it: a date string in the invariant culture's
  * `MM/dd/yyyy hh:mm:ss tt +00:00` — not epoch seconds as in 2019-08-01 (App Service's documentation of
@@ -18,7 +20,6 @@ export const LEGACY_MSI_API_VERSION = '2017-09-01';
  */
 export function legacyExpiresOn(epochSeconds: number): string {
   const date = new Date(epochSeconds * 1000);
-  const pad = (n: number): string => String(n).padStart(2, '0');
   const hours = date.getUTCHours();
   const twelve = hours % 12 === 0 ? 12 : hours % 12;
   return (

@@ -54,6 +54,23 @@ const functions: Record<string, Case[]> = {
     () => m.credentialUnavailable(withValue({ chain: 'MyCredential', attempts: [] })),
   ],
   invalidTokenCredentials: [() => m.invalidTokenCredentials('Invalid value.')],
+  // The environment holds a client secret: the fixes name the app, never the secret.
+  entraFixes: [
+    () =>
+      m
+        .entraFixes(
+          [
+            'AADSTS7000215',
+            'AADSTS700024',
+            'AADSTS700213',
+            'AADSTS90002',
+            'AADSTS700016',
+            'AADSTS700027',
+          ].map((code) => withValue({ name: 'X', outcome: 'failed', reason: `${code}: refused` } as const)),
+          { AZURE_CLIENT_ID: 'c', AZURE_CLIENT_SECRET: secretValue('s'), AZURE_FEDERATED_TOKEN_FILE: '/t' },
+        )
+        .join('\n'),
+  ],
   subjectOf: [() => m.subjectOf(subject), () => m.subjectOf(withValue({ ...subject, variable: 'DB' }))],
   credentialPhrase: [() => m.credentialPhrase(credential)],
   firewallDenied: [() => m.firewallDenied({ subject, vaultName: 'v', permission: 'get' })],

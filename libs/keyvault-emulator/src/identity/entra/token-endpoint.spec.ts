@@ -77,6 +77,12 @@ function certificateAssertion(
   );
 }
 
+const federated = (token: string, clientId = workload.clientId): Record<string, string> => ({
+  client_id: clientId,
+  client_assertion_type: JWT_BEARER_ASSERTION_TYPE,
+  client_assertion: token,
+});
+
 describe('the token endpoint', () => {
   it('issues a service principal token for the right secret: idtyp app, no xms_mirid, audience of the scope', () => {
     const response = request({ client_id: app.clientId, client_secret: app.secret! });
@@ -168,11 +174,6 @@ describe('the token endpoint', () => {
   });
 
   describe('federated (AKS workload identity) assertions', () => {
-    const federated = (token: string, clientId = workload.clientId): Record<string, string> => ({
-      client_id: clientId,
-      client_assertion_type: JWT_BEARER_ASSERTION_TYPE,
-      client_assertion: token,
-    });
     const serviceAccount = { namespace: 'default', serviceAccount: 'api' };
 
     it('exchanges the cluster token for a managed identity token (xms_mirid, the identity ids)', () => {

@@ -1,0 +1,218 @@
+/**
+ * The emulated Entra ID and the 2017 App Service protocol on the wire: the discovery documents MSAL reads,
+ * Entra ID's error for an unknown tenant, the keys that verify issued and projected tokens, the legacy
+ * protocol's shapes — and the command line's extra lines for --workload-identity, --service-principal and
+ * --legacy-msi (without them the five lines stay as cli.e2e-spec.ts pins them).
+ */
+import { spawn } from 'node:child_process';
+import { createPublicKey, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type Emulator } from 'keyvault-emulator';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../../dist/apps/keyvault-emulator/main.js', import.meta.url));
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ workloadIdentity: true, legacyMsi: true });
+});
+afterAll(() => emulator?.close());
+
+function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    httpsRequest(url, { ca: emulator.caCert }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+const verifyWithJwks = (token: string, jwks: { keys: Array<Record<string, unknown>> }): boolean => {
+  const [header, payload, signature] = token.split('.');
+  const { kid } = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+  const jwk = jwks.keys.find((k) => k.kid === kid);
+  if (!jwk) return false;
+  const key = createPublicKey({ key: jwk as never, format: 'jwk' });
+  return verify('sha256', Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, 'base64url'));
+};
+
+describe('the emulated Entra ID', () => {
+  it("serves the tenant's OpenID configuration on its own origin, as MSAL requires", async () => {
+    const { status, body } = await getJson(
+      `${emulator.authorityHost}/${emulator.tenantId}/v2.0/.well-known/openid-configuration`,
+    );
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      issuer: `${emulator.authorityHost}/${emulator.tenantId}/v2.0`,
+      token_endpoint: `${emulator.authorityHost}/${emulator.tenantId}/oauth2/v2.0/token`,
+      jwks_uri: `${emulator.authorityHost}/${emulator.tenantId}/discovery/v2.0/keys`,
+      authorization_endpoint: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\//),
+    });
+  });
+
+  it('answers an unknown tenant with AADSTS90002 (400 invalid_tenant)', async () => {
+    const other = '00000000-1111-4222-8333-444444444444';
+    const { status, body } = await getJson(
+      `${emulator.authorityHost}/${other}/v2.0/.well-known/openid-configuration`,
+    );
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ error: 'invalid_tenant', error_codes: [90002] });
+    expect(body.error_description).toMatch(new RegExp(`^AADSTS90002: Tenant '${other}' not found\\.`));
+  });
+
+  it('publishes the keys that verify its access tokens, and instance discovery naming itself', async () => {
+    const { body } = await getJson(`${emulator.authorityHost}/${emulator.tenantId}/discovery/v2.0/keys`);
+    expect(verifyWithJwks(emulator.issueToken(), body as never)).toBe(true);
+    const discovery = await getJson(
+      `${emulator.authorityHost}/common/discovery/instance?api-version=1.1&authorization_endpoint=${emulator.authorityHost}/${emulator.tenantId}/oauth2/v2.0/authorize`,
+    );
+    expect(discovery.body).toMatchObject({
+      tenant_discovery_endpoint: `${emulator.authorityHost}/${emulator.tenantId}/v2.0/.well-known/openid-configuration`,
+      metadata: [{ aliases: [new URL(emulator.authorityHost).host] }],
+    });
+  });
+
+  it("the cluster's OIDC issuer publishes the keys that verify the projected token", async () => {
+    const token = readFileSync(emulator.workloadIdentity!.tokenFile, 'utf8');
+    const { iss } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+    const config = await getJson(`${iss}.well-known/openid-configuration`);
+    expect(config.body).toMatchObject({ issuer: iss, jwks_uri: `${iss}openid/v1/jwks` });
+    const jwks = await getJson(config.body.jwks_uri as string);
+    expect(verifyWithJwks(token, jwks.body as never)).toBe(true);
+  });
+});
+
+const legacy = (query: string, headers: Record<string, string> = {}) =>
+  fetch(`${emulator.env.MSI_ENDPOINT}?${query}`, { headers }).then(async (r) => ({
+    status: r.status,
+    body: (await r.json()) as Record<string, unknown>,
+  }));
+
+describe('the 2017-09-01 App Service protocol (--legacy-msi)', () => {
+  it('answers with the header `secret` and expires_on as a date string', async () => {
+    expect(emulator.env.MSI_ENDPOINT).toBe(`${emulator.identityHost}/MSI/token/`);
+    const { status, body } = await legacy('resource=https://vault.azure.net&api-version=2017-09-01', {
+      secret: emulator.env.MSI_SECRET!,
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ resource: 'https://vault.azure.net', token_type: 'Bearer' });
+    expect(body.expires_on).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}:\d{2} (AM|PM) \+00:00$/);
+    const exp = JSON.parse(Buffer.from(String(body.access_token).split('.')[1], 'base64url').toString()).exp;
+    // The date string names the token's exp (to the second).
+    const [date, time, half] = String(body.expires_on).split(' ');
+    const [month, day, year] = date.split('/').map(Number);
+    const [h, m, s] = time.split(':').map(Number);
+    const hours = (h % 12) + (half === 'PM' ? 12 : 0);
+    expect(Date.UTC(year, month - 1, day, hours, m, s) / 1000).toBe(exp);
+  });
+
+  it("refuses a missing or wrong secret in ASP.NET's error shape", async () => {
+    const query = 'resource=https://vault.azure.net&api-version=2017-09-01';
+    expect(await legacy(query)).toMatchObject({
+      status: 400,
+      body: { ExceptionMessage: expect.stringContaining("'secret'") },
+    });
+    expect((await legacy(query, { secret: 'wrong' })).status).toBe(401);
+  });
+
+  it('is not served without --legacy-msi', async () => {
+    const plain = await startEmulator({});
+    try {
+      expect(plain.env).not.toHaveProperty('MSI_ENDPOINT');
+      const response = await fetch(
+        `${plain.identityEndpoint}?resource=https://vault.azure.net&api-version=2017-09-01`,
+        {
+          headers: { secret: plain.identityHeader, 'X-IDENTITY-HEADER': plain.identityHeader },
+        },
+      );
+      expect(response.status).toBe(400);
+      expect(JSON.stringify(await response.json())).toContain("Unsupported api-version '2017-09-01'");
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+/** Runs the built command line until it printed `lines` lines, then stops it. */
+function cliLines(args: string[], lines: number): Promise<{ names: string[]; env: Record<string, string> }> {
+  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const all = stdout.split('\n').filter(Boolean);
+      if (all.length >= lines) {
+        // A moment for any stray extra line to show up before stopping.
+        setTimeout(() => {
+          const printed = stdout.split('\n').filter(Boolean);
+          child.kill('SIGTERM');
+          resolve({
+            names: printed.map((l) => l.split('=')[0]),
+            env: Object.fromEntries(printed.map((l) => [l.split('=')[0], l.slice(l.indexOf('=') + 1)])),
+          });
+        }, 300);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code} early: ${stderr}`)));
+  });
+}
+
+const FIVE = [
+  'KEY_VAULT_URL',
+  'IDENTITY_ENDPOINT',
+  'IDENTITY_HEADER',
+  'AZURE_POD_IDENTITY_AUTHORITY_HOST',
+  'NODE_EXTRA_CA_CERTS',
+];
+
+describe('the command line', () => {
+  it('--workload-identity adds AZURE_AUTHORITY_HOST, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE', async () => {
+    const { names, env } = await cliLines(['--workload-identity'], 9);
+    expect(names).toEqual([
+      ...FIVE,
+      'AZURE_AUTHORITY_HOST',
+      'AZURE_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'AZURE_FEDERATED_TOKEN_FILE',
+    ]);
+    expect(env.AZURE_AUTHORITY_HOST).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('--service-principal adds the tenant, client id, secret, authority host and certificate path', async () => {
+    const { names, env } = await cliLines(['--service-principal'], 10);
+    expect(names).toEqual([
+      ...FIVE,
+      'AZURE_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'AZURE_CLIENT_SECRET',
+      'AZURE_AUTHORITY_HOST',
+      'AZURE_CLIENT_CERTIFICATE_PATH',
+    ]);
+    expect(readFileSync(env.AZURE_CLIENT_CERTIFICATE_PATH, 'utf8')).toMatch(
+      /BEGIN PRIVATE KEY[\s\S]*BEGIN CERTIFICATE/,
+    );
+  });
+
+  it('--legacy-msi adds MSI_ENDPOINT and MSI_SECRET', async () => {
+    const { names } = await cliLines(['--legacy-msi'], 7);
+    expect(names).toEqual([...FIVE, 'MSI_ENDPOINT', 'MSI_SECRET']);
+  });
+
+  it('refuses --workload-identity with --service-principal (both set AZURE_CLIENT_ID)', async () => {
+    const child = spawn(process.execPath, [main, '--workload-identity', '--service-principal'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('choose one');
+  });
+});
