@@ -17,6 +17,12 @@ export const DEFAULT_VAULT_DNS_SUFFIX = 'vault.azure.net';
 /** Same as the .NET provider's ParallelSecretLoader: 32 fetches in flight. */
 export const DEFAULT_CONCURRENCY = 32;
 export const DEFAULT_TIMEOUT_MS = 60_000;
+/**
+ * Longest one token request may take before it is given up and the next caller asks afresh (the load's
+ * own `timeoutMs` still applies: whichever comes first). An identity endpoint answers in well under a
+ * second; one that has not answered in 30 s is hung.
+ */
+export const TOKEN_ATTEMPT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_RETRIES = 4;
 export const DEFAULT_OPTIONAL = false;
 

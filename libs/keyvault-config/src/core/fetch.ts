@@ -62,12 +62,17 @@ async function fetchInto(ctx: LoadContext, target: FetchTarget): Promise<void> {
   const { client, version } = target;
   const fetchedAt = Date.now();
   let secret: KeyVaultSecret;
+  const { secretName, vault } = target.slot.subject;
+  const waitingFor = `secret '${secretName}' in ${vault}`;
+  ctx.pending.add(waitingFor);
   try {
     secret = await onClient(client, () =>
-      client.client.getSecret(target.slot.subject.secretName, { abortSignal: ctx.signal, version }),
+      client.client.getSecret(secretName, { abortSignal: ctx.signal, version }),
     );
   } catch (error) {
     return onGetFailed(ctx, target, error);
+  } finally {
+    ctx.pending.delete(waitingFor);
   }
   if (target.rememberAs !== undefined) ctx.fetched?.set(target.rememberAs, { secret, fetchedAt });
   accept(ctx, target, secret);

@@ -52,4 +52,6 @@ export interface LoadContext extends LoadCycle {
   group: TaskGroup;
   signal: AbortSignal;
   now: Date;
+  /** What is being waited for now — `the secret list of <host>`, `secret 'X' in <host>` — for TIMEOUT's message. */
+  pending: Set<string>;
 }

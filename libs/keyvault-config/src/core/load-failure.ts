@@ -34,10 +34,14 @@ export function toLoadFailure(error: unknown, sdk: SdkErrorContext, load?: LoadC
 }
 
 /** The load did not finish within `timeoutMs`. */
-export function timeoutError(timeoutMs: number, hosts: string[]): KeyVaultConfigError {
+export function timeoutError(
+  timeoutMs: number,
+  hosts: string[],
+  pending?: { tokenPending: boolean; requests: string[] },
+): KeyVaultConfigError {
   return new KeyVaultConfigError(
     KeyVaultConfigErrorCode.Timeout,
-    loadTimedOut({ timeoutMs, hosts, vaultName: vaultNameOf(hosts[0] ?? '') }),
+    loadTimedOut({ timeoutMs, hosts, vaultName: vaultNameOf(hosts[0] ?? ''), ...pending }),
     { vault: hosts.join(', ') || undefined },
   );
 }

@@ -210,6 +210,7 @@ async function runLoad(
     group,
     signal: controller.signal,
     now: new Date(),
+    pending: new Set(),
   };
 
   // A stopped refresher cancels its cycle like a failure would: nothing more starts, requests abort.
@@ -250,7 +251,8 @@ async function settleWithin(ctx: LoadContext, controller: AbortController, hosts
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = timeoutError(options.timeoutMs, hosts);
+      const tokenPending = ctx.credential.tokenPending?.() === true;
+      const error = timeoutError(options.timeoutMs, hosts, { tokenPending, requests: [...ctx.pending] });
       group.fail(error);
       reject(error);
     }, options.timeoutMs);

@@ -6,12 +6,12 @@
  * a token is for (vault clients are shared), so it tells every handle still waiting, each once.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
-import { abortError } from './abort.js';
 import { formatCredentialInfo } from './credential-attribution.js';
 import { rememberFailureContext, type CredentialFailureContext } from './credential-failure.js';
 import type { KeyVaultConfigLogger, KeyVaultCredentialInfo } from './interfaces.js';
-import { authenticatedLine, TOKEN_REQUEST_ABORTED } from './messages/index.js';
+import { authenticatedLine } from './messages/index.js';
 import { decodeTokenClaims } from './token-claims.js';
+import { TokenFlight } from './token-flight.js';
 
 /** The credential handed to every SecretClient, and what it knows about the last token. */
 export interface ResolvedCredential {
@@ -19,6 +19,8 @@ export interface ResolvedCredential {
   credential: TokenCredential;
   /** Which credential produced the last token, and its identity claims; `undefined` before the first token. */
   describe(): KeyVaultCredentialInfo | undefined;
+  /** True while a token request of this credential is unanswered (for TIMEOUT's message). */
+  tokenPending?(): boolean;
 }
 
 /** How a token's credential is named: by the chain's rules, or as the custom credential's class. */
@@ -33,25 +35,6 @@ function flightKey(scopes: string | string[], options: GetTokenOptions): string 
   ]);
 }
 
-function raceAbort<T>(promise: Promise<T>, signal: GetTokenOptions['abortSignal']): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError(TOKEN_REQUEST_ABORTED));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortError(TOKEN_REQUEST_ABORTED));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 /** One caller of a shared credential (a load and its refreshes) and the logger it writes to. */
 class CredentialHandle implements ResolvedCredential {
   constructor(
@@ -61,6 +44,10 @@ class CredentialHandle implements ResolvedCredential {
 
   describe(): KeyVaultCredentialInfo | undefined {
     return this.credential.describe();
+  }
+
+  tokenPending(): boolean {
+    return this.credential.tokenPending;
   }
 }
 
@@ -72,7 +59,7 @@ class CredentialHandle implements ResolvedCredential {
  */
 export class SharedCredential implements TokenCredential {
   private info: KeyVaultCredentialInfo | undefined;
-  private readonly inFlight = new Map<string, Promise<AccessToken | null>>();
+  private readonly inFlight = new Map<string, TokenFlight>();
   /** Handles not yet told who authenticated (a load that has not seen a token of this credential yet). */
   private readonly waiting = new Set<CredentialHandle>();
   /** Identity lines each logger has been given. */
@@ -98,14 +85,25 @@ export class SharedCredential implements TokenCredential {
 
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken | null> {
     const key = flightKey(scopes, options);
-    const flight = this.inFlight.get(key);
-    if (flight !== undefined) {
-      // A concurrent caller (another vault): share the request in flight, but honour its own abort signal.
-      return raceAbort(flight, options.abortSignal);
+    let flight = this.inFlight.get(key);
+    if (flight === undefined || !flight.open) {
+      // Concurrent callers (other vaults, loads) share one request; each still leaves on its own abort
+      // signal, and a flight given up (all callers gone, or hung) is never joined again.
+      const started: TokenFlight = new TokenFlight(
+        (signal) => this.acquire(scopes, { ...options, abortSignal: signal }),
+        () => {
+          if (this.inFlight.get(key) === started) this.inFlight.delete(key);
+        },
+      );
+      flight = started;
+      this.inFlight.set(key, flight);
     }
-    const started = this.acquire(scopes, options).finally(() => this.inFlight.delete(key));
-    this.inFlight.set(key, started);
-    return started;
+    return flight.join(options.abortSignal);
+  }
+
+  /** True while a token request is in flight (what a load that timed out was waiting for). */
+  get tokenPending(): boolean {
+    return this.inFlight.size > 0;
   }
 
   private async acquire(scopes: string | string[], options: GetTokenOptions): Promise<AccessToken | null> {

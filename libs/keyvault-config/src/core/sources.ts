@@ -28,9 +28,15 @@ function clientFor(ctx: LoadContext, vault: ParsedVaultUrl): VaultClient {
 export async function loadListed(ctx: LoadContext, vault: ResolvedVaultSource, slots: Slot[]): Promise<void> {
   const client = clientFor(ctx, vault);
   const pages = client.client.listPropertiesOfSecrets({ abortSignal: ctx.signal }).byPage();
+  const waitingFor = `the secret list of ${vault.host}`;
   const nextPage = (): Promise<IteratorResult<SecretProperties[]>> => {
+    ctx.pending.add(waitingFor);
     const pending = onClient(client, () => pages.next());
-    pending.catch(() => undefined); // observed below; never an unhandled rejection if the load fails first
+    // observed below; never an unhandled rejection if the load fails first
+    pending.then(
+      () => ctx.pending.delete(waitingFor),
+      () => ctx.pending.delete(waitingFor),
+    );
     return pending;
   };
   let pending = nextPage();

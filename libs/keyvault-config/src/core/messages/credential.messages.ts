@@ -132,3 +132,8 @@ export const NOT_A_TOKEN_CREDENTIAL =
 
 /** Message of the AbortError a token request rejects with when its caller gives up. */
 export const TOKEN_REQUEST_ABORTED = 'The token request was aborted.';
+
+/** Message of the AbortError of a token request given up after `timeoutMs`. */
+export function tokenRequestTimedOut(timeoutMs: number): string {
+  return `The token request did not answer within ${timeoutMs} ms and was given up; the next request asks the identity endpoint again.`;
+}

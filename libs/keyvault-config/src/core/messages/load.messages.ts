@@ -20,9 +20,32 @@ export function loadedLine(p: {
 }
 
 /** The load's deadline passed. */
-export function loadTimedOut(p: { timeoutMs: number; hosts: readonly string[]; vaultName: string }): string {
+export function loadTimedOut(p: {
+  timeoutMs: number;
+  hosts: readonly string[];
+  vaultName: string;
+  /** A token request was still unanswered. */
+  tokenPending?: boolean;
+  /** Requests still unanswered: `the secret list of <host>`, `secret 'X' in <host>` (names only). */
+  requests?: readonly string[];
+}): string {
   const where = p.hosts.length > 0 ? p.hosts.join(', ') : 'Key Vault';
-  return `Loading secrets from ${where} did not finish within timeoutMs (${p.timeoutMs} ms). The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`${azKeyVaultShow(p.vaultName)}\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.`;
+  return `Loading secrets from ${where} did not finish within timeoutMs (${p.timeoutMs} ms)${pendingPhrase(p)}. The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`${azKeyVaultShow(p.vaultName)}\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.`;
+}
+
+/** Most requests a TIMEOUT names one by one. */
+const NAMED_PENDING = 5;
+
+function pendingPhrase(p: { tokenPending?: boolean; requests?: readonly string[] }): string {
+  const requests = p.requests ?? [];
+  const parts: string[] = [];
+  if (p.tokenPending) parts.push('the token request (the identity endpoint did not answer)');
+  if (requests.length > 0) {
+    const named = requests.slice(0, NAMED_PENDING).join(', ');
+    const more = requests.length > NAMED_PENDING ? ` and ${requests.length - NAMED_PENDING} more` : '';
+    parts.push(`${named}${more}`);
+  }
+  return parts.length > 0 ? `; still waiting for ${parts.join('; ')}` : '';
 }
 
 /** `optional: true` swallowed a failure; `failure` is the KeyVaultConfigError's message. */

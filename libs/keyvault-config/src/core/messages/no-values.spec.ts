@@ -95,6 +95,7 @@ const functions: Record<string, Case[]> = {
   throttled: [() => m.throttled({ subject, maxRetries: 4 })],
   serviceFailed: [() => m.serviceFailed({ subject, status: 503, maxRetries: 4 })],
   unexpectedStatus: [() => m.unexpectedStatus({ subject, status: 400 })],
+  tokenRequestTimedOut: [() => m.tokenRequestTimedOut(30_000)],
   unreadableResponse: [() => m.unreadableResponse({ subject, vaultName: 'v', status: 200 })],
   hostNotResolved: [() => m.hostNotResolved({ subject, vaultName: 'v', code: 'ENOTFOUND' })],
   tlsFailed: [() => m.tlsFailed({ subject, code: 'CERT_HAS_EXPIRED' })],

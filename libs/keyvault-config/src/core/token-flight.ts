@@ -1,0 +1,122 @@
+/**
+ * One token request shared by the concurrent callers of a credential — and bounded: it is given up
+ * (its signal aborted, dropped from the shared map so the next caller asks afresh) when its last caller
+ * leaves (each caller's own abort signal: a load's deadline, a stopped refresh) or when it has not
+ * answered within {@link TOKEN_ATTEMPT_TIMEOUT_MS}. A credential that ignores the abort signal (the SDK's
+ * managed-identity credential does) cannot hold anyone: callers are answered by the race, not by it.
+ *
+ * The flight's signal also reaches the HTTP requests of the credentials the library builds itself,
+ * through {@link tokenRequestBoundPolicy} (AsyncLocalStorage carries it into the credential's pipeline),
+ * so a hung identity socket is destroyed and cannot keep the process alive.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { abortError } from './abort.js';
+import { TOKEN_ATTEMPT_TIMEOUT_MS } from './constants.js';
+import { TOKEN_REQUEST_ABORTED, tokenRequestTimedOut } from './messages/index.js';
+
+const flightSignal = new AsyncLocalStorage<AbortSignal>();
+
+/** Ties the HTTP requests of a token request to its flight's signal (credentials the library builds). */
+export const tokenRequestBoundPolicy: PipelinePolicy = {
+  name: 'keyVaultConfigTokenRequestBoundPolicy',
+  sendRequest(request, next) {
+    const signal = flightSignal.getStore();
+    if (signal) request.abortSignal = request.abortSignal ? either(request.abortSignal, signal) : signal;
+    return next(request);
+  },
+};
+
+type AbortSignalLike = NonNullable<GetTokenOptions['abortSignal']>;
+
+/** A signal aborted when either is (the request's own may be any AbortSignalLike). */
+function either(own: AbortSignalLike, flight: AbortSignal): AbortSignal {
+  if (own instanceof AbortSignal) return AbortSignal.any([own, flight]);
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  if (own.aborted) abort();
+  else own.addEventListener('abort', abort, { once: true });
+  flight.addEventListener('abort', abort, { once: true });
+  return controller.signal;
+}
+
+/** `promise`, or an AbortError as soon as `signal` aborts. */
+function raceAbort<T>(promise: Promise<T>, signal: GetTokenOptions['abortSignal']): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError(TOKEN_REQUEST_ABORTED));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError(TOKEN_REQUEST_ABORTED));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** A token request in flight and the callers waiting for it. */
+export class TokenFlight {
+  private readonly controller = new AbortController();
+  private readonly timer: ReturnType<typeof setTimeout>;
+  private callers = 0;
+  private done = false;
+  readonly promise: Promise<AccessToken | null>;
+
+  /**
+   * @param request asks the credential, with the flight's signal
+   * @param onEnd called once when the flight settles or is given up (drop it from the shared map)
+   */
+  constructor(
+    request: (signal: AbortSignal) => Promise<AccessToken | null>,
+    private readonly onEnd: () => void,
+    timeoutMs = TOKEN_ATTEMPT_TIMEOUT_MS,
+  ) {
+    const given = new Promise<never>((_, reject) => {
+      this.controller.signal.addEventListener('abort', () => reject(this.controller.signal.reason), {
+        once: true,
+      });
+    });
+    const asked = flightSignal.run(this.controller.signal, () => request(this.controller.signal));
+    this.promise = Promise.race([asked, given]).finally(() => this.end());
+    this.promise.catch(() => undefined); // each caller observes it through its own race
+    asked.catch(() => undefined); // a request answering after the flight was given up
+    this.timer = setTimeout(() => this.giveUp(abortError(tokenRequestTimedOut(timeoutMs))), timeoutMs);
+    this.timer.unref?.();
+  }
+
+  /** True while the flight can still be joined. */
+  get open(): boolean {
+    return !this.done;
+  }
+
+  /** Waits for the token as one more caller, leaving (and maybe giving the flight up) on its abort. */
+  async join(signal: GetTokenOptions['abortSignal']): Promise<AccessToken | null> {
+    this.callers++;
+    try {
+      return await raceAbort(this.promise, signal);
+    } finally {
+      this.callers--;
+      if (this.callers === 0) this.giveUp(abortError(TOKEN_REQUEST_ABORTED));
+    }
+  }
+
+  private giveUp(reason: Error): void {
+    if (this.done) return;
+    this.controller.abort(reason);
+    this.end();
+  }
+
+  private end(): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.onEnd();
+  }
+}
