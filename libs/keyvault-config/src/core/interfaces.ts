@@ -220,8 +220,11 @@ export interface KeyVaultConfigOptions extends KeyVaultSourceOptions {
   healthFailureThreshold?: number | undefined;
 }
 
-/** Where a loaded key came from. */
-export type KeyVaultEntrySource = 'list' | 'explicit' | 'reference' | 'mount';
+/**
+ * Where a loaded key came from: a listed or an explicit secret, a `@Microsoft.KeyVault(...)` reference,
+ * a mounted file (`mountPath`), or the plain values of `KeyVaultConfigModule.forTesting()` (no vault).
+ */
+export type KeyVaultEntrySource = 'list' | 'explicit' | 'reference' | 'mount' | 'testing';
 
 /** One key of the report. Never holds a value. */
 export interface KeyVaultReportEntry {

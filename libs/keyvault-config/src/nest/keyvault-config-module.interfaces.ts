@@ -1,5 +1,6 @@
 import type { ConfigModuleOptions } from '@nestjs/config';
-import type { KeyVaultConfigOptions } from '../core/index.js';
+import type { KeyVaultConfigLogger, KeyVaultConfigOptions } from '../core/index.js';
+import type { LoadCollisionPolicy } from './load-factory.guard.js';
 
 /** Where `.env` files are read from — the same options `ConfigModule.forRoot` takes. */
 export interface KeyVaultEnvFileOptions {
@@ -17,8 +18,8 @@ export interface KeyVaultEnvFileOptions {
   ignoreEnvFile?: boolean | undefined;
 }
 
-/** Options of `KeyVaultConfigModule.forRoot`. */
-export interface KeyVaultConfigModuleOptions extends KeyVaultConfigOptions, KeyVaultEnvFileOptions {
+/** What `KeyVaultConfigModule` adds around the `ConfigModule.forRoot` call it makes. */
+export interface KeyVaultConfigModuleShape {
   /**
    * Register `ConfigModule` (and `KeyVaultConfigWatcher`) globally.
    * @default true
@@ -26,10 +27,33 @@ export interface KeyVaultConfigModuleOptions extends KeyVaultConfigOptions, KeyV
   isGlobal?: boolean | undefined;
   /**
    * Further options for the `ConfigModule.forRoot` call this module makes (cache, expandVariables,
-   * validate, …). `load` entries run after the vault values and override them on the same key.
+   * validate, …). `load` entries (plain factories and `registerAs` namespaces) are merged after the
+   * vault values; one that would lose or change a vault key is governed by `loadCollisions`.
    * @default undefined — `ConfigModule`'s own defaults
    */
   configModule?: Omit<ConfigModuleOptions, 'isGlobal' | 'envFilePath' | 'ignoreEnvFile'> | undefined;
+  /**
+   * A `configModule.load` factory whose result overlaps vault keys — a `registerAs('Database')`
+   * namespace replaces the whole `Database` subtree, a plain factory each top-level key it returns:
+   * `'error'` fails startup with KEY_COLLISION naming the namespace and the secret; `'vault'` merges the
+   * vault values over the factory's result (also in what `@Inject(namespace.KEY)` receives); `'load'`
+   * lets the factory's result replace them.
+   * @default 'error'
+   */
+  loadCollisions?: LoadCollisionPolicy | undefined;
+}
+
+/** Options of `KeyVaultConfigModule.forRoot`. */
+export interface KeyVaultConfigModuleOptions
+  extends KeyVaultConfigOptions, KeyVaultEnvFileOptions, KeyVaultConfigModuleShape {}
+
+/** Options of `KeyVaultConfigModule.forTesting(values, options)`. */
+export interface KeyVaultTestingOptions extends KeyVaultConfigModuleShape, KeyVaultEnvFileOptions {
+  /**
+   * Where the module logs.
+   * @default Nest's Logger (context `KeyVaultConfig`)
+   */
+  logger?: KeyVaultConfigLogger | undefined;
 }
 
 /** Options of `keyVaultConfig()` (the `load` factory for apps that call `ConfigModule.forRoot` themselves). */

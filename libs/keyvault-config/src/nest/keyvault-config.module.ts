@@ -2,15 +2,20 @@ import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { ConfigModule, type ConfigFactory } from '@nestjs/config';
 import { loadKeyVaultSecrets, type KeyVaultConfigOptions, type KeyVaultLoadResult } from '../core/index.js';
 import { openWatcher, type Watcher } from '../core/watcher.js';
+import { DeferredPromise } from './deferred-module.util.js';
 import { readEnvironment } from './env-file.util.js';
 import { KEYVAULT_LOGGER_CONTEXT, KEYVAULT_WATCHER } from './keyvault-config.constants.js';
 import type {
   KeyVaultConfigFactoryOptions,
   KeyVaultConfigModuleOptions,
   KeyVaultEnvFileOptions,
+  KeyVaultTestingOptions,
 } from './keyvault-config-module.interfaces.js';
 import { KeyVaultConfigWatcher } from './keyvault-config-watcher.service.js';
+import { keyVaultValues, publishKeyVaultValues } from './keyvault-namespace.util.js';
 import { KeyVaultHealthIndicator } from './keyvault.health.js';
+import { guardLoadFactory } from './load-factory.guard.js';
+import { testingWatcher } from './testing-watcher.util.js';
 
 /** Core options with the `.env` files read and Nest's logger. */
 function coreOptions(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): KeyVaultConfigOptions {
@@ -22,13 +27,41 @@ function coreOptions(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): K
   };
 }
 
-function load(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): Promise<KeyVaultLoadResult> {
-  return loadKeyVaultSecrets(coreOptions(options));
-}
+/** Options given as a value or as a (possibly async) function of none. */
+export type KeyVaultConfigModuleOptionsInput =
+  KeyVaultConfigModuleOptions | (() => KeyVaultConfigModuleOptions | Promise<KeyVaultConfigModuleOptions>);
 
-/** Loads like {@link load} and keeps what a refresh needs; the timer starts after bootstrap. */
-function watch(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): Promise<Watcher> {
-  return openWatcher(coreOptions(options));
+/** The dynamic module over a watcher: ConfigModule with its values first, then the guarded `load`s. */
+async function buildModule(watcher: Watcher, options: KeyVaultConfigModuleOptions): Promise<DynamicModule> {
+  const { isGlobal = true, configModule, loadCollisions = 'error' } = options;
+  const values = keyVaultValues(watcher.config);
+  publishKeyVaultValues(values);
+  const vault = { config: watcher.config, keys: watcher.keys, values };
+  const extra = await Promise.all(configModule?.load ?? []);
+  const config = await ConfigModule.forRoot({
+    ...configModule,
+    isGlobal,
+    envFilePath: options.envFilePath,
+    ignoreEnvFile: options.ignoreEnvFile,
+    // A plain (synchronous) factory over values that are already loaded: nothing left to race. A copy,
+    // because ConfigService.set (used by refresh) mutates nested objects in place, and the watcher's
+    // snapshot — the baseline of change detection — must not move with it.
+    load: [
+      () => structuredClone(watcher.config),
+      ...extra.map((factory: ConfigFactory) => guardLoadFactory(factory, vault, loadCollisions)),
+    ],
+  });
+  return {
+    module: KeyVaultConfigModule,
+    global: isGlobal,
+    imports: [config],
+    providers: [
+      { provide: KEYVAULT_WATCHER, useValue: watcher },
+      KeyVaultConfigWatcher,
+      KeyVaultHealthIndicator,
+    ],
+    exports: [config, KeyVaultConfigWatcher, KeyVaultHealthIndicator],
+  };
 }
 
 /**
@@ -47,34 +80,50 @@ export class KeyVaultConfigModule {
    * provider factory sees them — also those of modules that import the static `ConfigModule` and
    * inject `ConfigService` in a `forRootAsync` (the trap of async `load` factories).
    *
+   * The load starts when Nest awaits the import (inside `NestFactory.create` or `compile()`), not when
+   * `app.module.ts` is imported: a failure reaches Nest's logger and `NestFactory.create` — never an
+   * unhandled rejection — and a test that overrides this module never reaches a vault.
+   *
+   * `options` may be a function (sync or async) called at that moment: options computed from other
+   * sources. Why not `forRootAsync({ inject })`: see the README (values must exist before any provider).
+   *
    * With `refreshInterval`, `KeyVaultConfigWatcher` re-reads the vault on that interval once the app has
    * bootstrapped, applies each cycle's changes through `ConfigService.set` and emits them on
    * `KeyVaultConfigWatcher.changes$`; `KeyVaultConfigWatcher.refresh()` runs a cycle on demand either way.
    */
-  static async forRoot(options: KeyVaultConfigModuleOptions = {}): Promise<DynamicModule> {
-    const { isGlobal = true, configModule, ...loadOptions } = options;
-    const watcher = await watch(loadOptions);
-    const config = await ConfigModule.forRoot({
-      ...configModule,
-      isGlobal,
-      envFilePath: options.envFilePath,
-      ignoreEnvFile: options.ignoreEnvFile,
-      // A plain (synchronous) factory over values that are already loaded: nothing left to race. A copy,
-      // because ConfigService.set (used by refresh) mutates nested objects in place, and the watcher's
-      // snapshot — the baseline of change detection — must not move with it.
-      load: [() => structuredClone(watcher.config), ...(configModule?.load ?? [])],
+  static forRoot(options: KeyVaultConfigModuleOptionsInput = {}): Promise<DynamicModule> {
+    return new DeferredPromise(async () => {
+      const resolved = typeof options === 'function' ? await options() : options;
+      const { isGlobal: _g, configModule: _c, loadCollisions: _l, ...loadOptions } = resolved;
+      const watcher = await openWatcher(coreOptions(loadOptions));
+      return buildModule(watcher, resolved);
     });
-    return {
-      module: KeyVaultConfigModule,
-      global: isGlobal,
-      imports: [config],
-      providers: [
-        { provide: KEYVAULT_WATCHER, useValue: watcher },
-        KeyVaultConfigWatcher,
-        KeyVaultHealthIndicator,
-      ],
-      exports: [config, KeyVaultConfigWatcher, KeyVaultHealthIndicator],
-    };
+  }
+
+  /**
+   * A module for tests: provides `ConfigService` (global unless `isGlobal: false`) and
+   * `KeyVaultConfigWatcher` from plain values — nested (`{ Database: { Password: 'x' } }`) or dot paths
+   * (`{ 'Database.Password': 'x' }`) — with no vault, credential or network. Its report lists each leaf
+   * key with `source: 'testing'`; `refresh()` succeeds and changes nothing. `.env` files are not read
+   * unless `envFilePath` is given.
+   *
+   * ```ts
+   * Test.createTestingModule({ imports: [AppModule] })
+   *   .overrideModule(keyVaultConfigModule) // the value of KeyVaultConfigModule.forRoot() in AppModule
+   *   .useModule(KeyVaultConfigModule.forTesting({ 'Database.Password': 'test' }))
+   * ```
+   */
+  static forTesting(
+    values: Readonly<Record<string, unknown>>,
+    options: KeyVaultTestingOptions = {},
+  ): Promise<DynamicModule> {
+    return new DeferredPromise(() => {
+      const watcher = testingWatcher(values, options.logger ?? new Logger(KEYVAULT_LOGGER_CONTEXT));
+      return buildModule(watcher, {
+        ...options,
+        ignoreEnvFile: options.ignoreEnvFile ?? options.envFilePath === undefined,
+      });
+    });
   }
 }
 
@@ -90,6 +139,6 @@ export class KeyVaultConfigModule {
  * This path loads once: refresh (`refreshInterval`, `KeyVaultConfigWatcher`) needs `KeyVaultConfigModule.forRoot`.
  */
 export async function keyVaultConfig(options: KeyVaultConfigFactoryOptions = {}): Promise<ConfigFactory> {
-  const result = await load(options);
+  const result: KeyVaultLoadResult = await loadKeyVaultSecrets(coreOptions(options));
   return () => result.config;
 }

@@ -7,6 +7,7 @@ export * from './az-commands.js';
 export * from './content.messages.js';
 export * from './credential.messages.js';
 export * from './load.messages.js';
+export * from './module.messages.js';
 export * from './mount.messages.js';
 export * from './options.messages.js';
 export * from './refresh.messages.js';

@@ -109,6 +109,19 @@ const functions: Record<string, Case[]> = {
   ],
   sameKeyCollision: [() => m.sameKeyCollision(entry, entry)],
   pathCollision: [() => m.pathCollision(entry, withValue({ ...entry, key: 'Db.Host' }))],
+  loadFactoryCollision: [
+    () =>
+      m.loadFactoryCollision(
+        withValue({ namespace: 'Db', region: 'Db', key: 'Db.P', secretName: 'Db--P', vault: 'v' }),
+      ),
+    () =>
+      m.loadFactoryCollision(
+        withValue({ namespace: undefined, region: 'Db', key: 'Db.P', secretName: 'Db--P', vault: 'v' }),
+      ),
+  ],
+  namespaceBeforeLoad: [() => m.namespaceBeforeLoad()],
+  namespaceKeyMissing: [() => m.namespaceKeyMissing('Db.P')],
+  refreshNotSupported: [() => m.refreshNotSupported('refreshInterval', 'loadKeyVaultSecrets()')],
   malformedReference: [() => m.malformedReference(m.referenceProblem.notKeyValue, 'DB')],
   schemaThrew: [() => m.schemaThrew('TypeError')],
   validationFailed: [() => m.validationFailed([withValue({ key: 'Db', issue: m.WITHHELD_ISSUE })])],
