@@ -174,8 +174,13 @@ describe('KeyVaultConfigModule.forRoot', () => {
   });
 
   it('fails startup with one readable KeyVaultConfigError, never a value', async () => {
+    // The load runs when Nest scans the module graph (not when forRoot's promise is awaited).
     const error = await rejectionOf(
-      KeyVaultConfigModule.forRoot(moduleOptions({ secrets: ['Database--Password', 'Missing-Secret'] })),
+      Test.createTestingModule({
+        imports: [
+          KeyVaultConfigModule.forRoot(moduleOptions({ secrets: ['Database--Password', 'Missing-Secret'] })),
+        ],
+      }).compile(),
     );
     expect(error).toBeInstanceOf(KeyVaultConfigError);
     expect(error.code).toBe('SECRET_NOT_FOUND');

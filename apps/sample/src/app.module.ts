@@ -15,12 +15,10 @@ import { TokensController } from './tokens/tokens.controller.js';
 @Module({})
 export class AppModule {
   /**
-   * Loads the vault first, then describes the app. The vault URL comes from `KEY_VAULT_URL` (the
-   * library's default) and the credential from the platform — App Service's `IDENTITY_ENDPOINT` here,
-   * the emulator's locally — so nothing secret is configured anywhere.
-   *
-   * Awaiting `KeyVaultConfigModule.forRoot` here (instead of putting the promise in `imports`) lets
-   * `main.ts` turn a failed load into one readable line rather than Nest's stack dump.
+   * Describes the app; the vault loads when Nest builds it (before any provider). The vault URL comes
+   * from `KEY_VAULT_URL` (the library's default) and the credential from the platform — App Service's
+   * `IDENTITY_ENDPOINT` here, the emulator's locally — so nothing secret is configured anywhere. A
+   * failed load rejects `NestFactory.create`, which `main.ts` turns into one readable line.
    */
   static async forRoot(options: Pick<SampleOptions, 'refreshInterval'>): Promise<DynamicModule> {
     const keyVault = await KeyVaultConfigModule.forRoot({ refreshInterval: options.refreshInterval });

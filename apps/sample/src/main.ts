@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
+import { SampleLogger } from './sample-logger.js';
 import { readSampleOptions } from './sample-options.js';
 
 const logger = new Logger('Sample');
@@ -19,7 +20,12 @@ function describe(error: unknown): string {
 async function bootstrap(): Promise<void> {
   const options = readSampleOptions();
   const module = await AppModule.forRoot(options);
-  const app = await NestFactory.create<NestExpressApplication>(module, { abortOnError: false });
+  // The Key Vault load runs inside create: with abortOnError: false a failure rejects it, and the
+  // catch below prints it.
+  const app = await NestFactory.create<NestExpressApplication>(module, {
+    abortOnError: false,
+    logger: new SampleLogger(),
+  });
   // Refresh timers stop on shutdown, and Ctrl-C / SIGTERM (npm start, App Service) close the server.
   app.enableShutdownHooks();
   await app.listen(options.port, options.host);

@@ -8,6 +8,7 @@ import { KEYVAULT_LOGGER_CONTEXT, KEYVAULT_WATCHER } from './keyvault-config.con
 import type {
   KeyVaultConfigFactoryOptions,
   KeyVaultConfigModuleOptions,
+  KeyVaultConfigModuleShape,
   KeyVaultEnvFileOptions,
   KeyVaultTestingOptions,
 } from './keyvault-config-module.interfaces.js';
@@ -31,8 +32,17 @@ function coreOptions(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): K
 export type KeyVaultConfigModuleOptionsInput =
   KeyVaultConfigModuleOptions | (() => KeyVaultConfigModuleOptions | Promise<KeyVaultConfigModuleOptions>);
 
-/** The dynamic module over a watcher: ConfigModule with its values first, then the guarded `load`s. */
-async function buildModule(watcher: Watcher, options: KeyVaultConfigModuleOptions): Promise<DynamicModule> {
+/**
+ * The module that holds the values: ConfigModule with the vault's values first, then the guarded
+ * `configModule.load` factories; the watcher; the health indicator. Built only once the load is done.
+ */
+@Module({})
+export class KeyVaultConfigCoreModule {}
+
+async function buildCoreModule(
+  watcher: Watcher,
+  options: KeyVaultConfigModuleShape & KeyVaultEnvFileOptions,
+): Promise<DynamicModule> {
   const { isGlobal = true, configModule, loadCollisions = 'error' } = options;
   const values = keyVaultValues(watcher.config);
   publishKeyVaultValues(values);
@@ -52,7 +62,7 @@ async function buildModule(watcher: Watcher, options: KeyVaultConfigModuleOption
     ],
   });
   return {
-    module: KeyVaultConfigModule,
+    module: KeyVaultConfigCoreModule,
     global: isGlobal,
     imports: [config],
     providers: [
@@ -62,6 +72,16 @@ async function buildModule(watcher: Watcher, options: KeyVaultConfigModuleOption
     ],
     exports: [config, KeyVaultConfigWatcher, KeyVaultHealthIndicator],
   };
+}
+
+/**
+ * The module an app imports: a shell whose one import is the deferred core module. Nest awaits that
+ * import while it scans the graph (so the values exist before any provider is built), but
+ * `overrideModule(shell)` in a test replaces the shell before its import is ever awaited — Nest does
+ * await the module it replaces, to read its token, which is why the load cannot sit in the shell.
+ */
+function shellModule(core: Promise<DynamicModule>): DynamicModule {
+  return { module: KeyVaultConfigModule, imports: [core], exports: [KeyVaultConfigCoreModule] };
 }
 
 /**
@@ -80,9 +100,10 @@ export class KeyVaultConfigModule {
    * provider factory sees them — also those of modules that import the static `ConfigModule` and
    * inject `ConfigService` in a `forRootAsync` (the trap of async `load` factories).
    *
-   * The load starts when Nest awaits the import (inside `NestFactory.create` or `compile()`), not when
-   * `app.module.ts` is imported: a failure reaches Nest's logger and `NestFactory.create` — never an
-   * unhandled rejection — and a test that overrides this module never reaches a vault.
+   * The load starts when Nest scans the module graph (inside `NestFactory.create` or `compile()`), not
+   * when `app.module.ts` is imported, nor when this promise is awaited: a failure reaches Nest's logger
+   * and rejects `NestFactory.create` — never an unhandled rejection — and a test that overrides this
+   * module (`overrideModule(<this value>)`) never reaches a vault.
    *
    * `options` may be a function (sync or async) called at that moment: options computed from other
    * sources. Why not `forRootAsync({ inject })`: see the README (values must exist before any provider).
@@ -92,12 +113,13 @@ export class KeyVaultConfigModule {
    * `KeyVaultConfigWatcher.changes$`; `KeyVaultConfigWatcher.refresh()` runs a cycle on demand either way.
    */
   static forRoot(options: KeyVaultConfigModuleOptionsInput = {}): Promise<DynamicModule> {
-    return new DeferredPromise(async () => {
+    const core = new DeferredPromise(async () => {
       const resolved = typeof options === 'function' ? await options() : options;
       const { isGlobal: _g, configModule: _c, loadCollisions: _l, ...loadOptions } = resolved;
       const watcher = await openWatcher(coreOptions(loadOptions));
-      return buildModule(watcher, resolved);
+      return buildCoreModule(watcher, resolved);
     });
+    return Promise.resolve(shellModule(core));
   }
 
   /**
@@ -116,14 +138,15 @@ export class KeyVaultConfigModule {
   static forTesting(
     values: Readonly<Record<string, unknown>>,
     options: KeyVaultTestingOptions = {},
-  ): Promise<DynamicModule> {
-    return new DeferredPromise(() => {
+  ): DynamicModule {
+    const core = new DeferredPromise(() => {
       const watcher = testingWatcher(values, options.logger ?? new Logger(KEYVAULT_LOGGER_CONTEXT));
-      return buildModule(watcher, {
+      return buildCoreModule(watcher, {
         ...options,
         ignoreEnvFile: options.ignoreEnvFile ?? options.envFilePath === undefined,
       });
     });
+    return shellModule(core);
   }
 }
 
