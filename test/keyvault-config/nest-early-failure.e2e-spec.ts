@@ -8,8 +8,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { withoutCredentialVariables } from '../support/environment.js';
 import { CANARY, secretValue } from '../support/load-harness.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/early-failure-child.mjs', import.meta.url));
@@ -18,12 +19,11 @@ const SOURCE = fileURLToPath(
   new URL('../../libs/keyvault-config/src/nest/keyvault-config.module.ts', import.meta.url),
 );
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ seed: [{ name: 'Db--Password', value: secretValue('db') }] });
-  emulator.setRole('system', 'none');
+// The children get the emulator's identity through their own environment.
+const fx = useEmulator({ seed: [{ name: 'Db--Password', value: secretValue('db') }], identity: 'none' });
+beforeAll(() => {
+  fx.emulator.setRole('system', 'none');
 });
-afterAll(() => emulator?.close());
 
 interface Run {
   code: number | null;
@@ -37,13 +37,8 @@ function run(mode: 'invalid' | 'denied', abort: 'abort' | 'no-abort'): Promise<R
       `This test runs the BUILT library: run \`npm run build --workspace=nestjs-keyvault-config\`.`,
     );
   }
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !/^(AZURE_|MSI_|IDENTITY_|IMDS_|KEY_VAULT_URL$)/i.test(key),
-    ),
-  );
   const child = spawn(process.execPath, [CHILD, mode, abort], {
-    env: { ...env, ...emulator.env, NO_COLOR: '1' },
+    env: { ...withoutCredentialVariables(), ...fx.emulator.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

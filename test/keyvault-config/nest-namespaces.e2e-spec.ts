@@ -7,42 +7,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigModule, ConfigService, registerAs, type ConfigType } from '@nestjs/config';
 import { Test } from '@nestjs/testing';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
 import {
   KeyVaultConfigError,
   KeyVaultConfigModule,
   keyVaultNamespace,
   type KeyVaultConfigModuleOptions,
 } from 'nestjs-keyvault-config';
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  captureLogger,
-  expectNoCanary,
-  rejectionOf,
-  secretValue,
-  useEmulatorIdentity,
-} from '../support/load-harness.js';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { captureLogger, expectNoCanary, rejectionOf, secretValue } from '../support/load-harness.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    seed: [
-      { name: 'Database--Password', value: secretValue('db') },
-      { name: 'Database--User', value: 'app' },
-      { name: 'API-KEY', value: secretValue('api') },
-    ],
-  });
-  useEmulatorIdentity(emulator);
-});
-afterAll(async () => {
-  await emulator?.close();
+const fx = useEmulator({
+  seed: [
+    { name: 'Database--Password', value: secretValue('db') },
+    { name: 'Database--User', value: 'app' },
+    { name: 'API-KEY', value: secretValue('api') },
+  ],
 });
 
 function options(overrides: Partial<KeyVaultConfigModuleOptions> = {}): KeyVaultConfigModuleOptions {
   return {
-    vaultUrl: emulator.vaultUrl,
-    clientOptions: { tlsOptions: { ca: emulator.caCert } },
+    vaultUrl: fx.emulator.vaultUrl,
+    clientOptions: fx.clientOptions(),
     ignoreEnvFile: true,
     logger: captureLogger(),
     ...overrides,
