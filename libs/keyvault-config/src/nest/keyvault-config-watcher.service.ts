@@ -30,9 +30,10 @@ import type {
 } from '../core/index.js';
 import { changesFor, type LoadedKey } from '../core/snapshot-diff.js';
 import type { Watcher } from '../core/watcher.js';
-import { keyLeftToApp } from '../core/messages/index.js';
+import { keyLeftToApp, listenerThrew } from '../core/messages/index.js';
 import { applyChanges, type ConfigServiceChange } from './config-service.bridge.js';
 import { KEYVAULT_LOGGER_CONTEXT, KEYVAULT_WATCHER } from './keyvault-config.constants.js';
+import { subscriberSafe } from './subscriber-safe.observable.js';
 
 /**
  * What the module loaded from Key Vault, and the secret rotation without restart:
@@ -47,6 +48,9 @@ import { KEYVAULT_LOGGER_CONTEXT, KEYVAULT_WATCHER } from './keyvault-config.con
 export class KeyVaultConfigWatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(KEYVAULT_LOGGER_CONTEXT);
   private readonly changesSubject = new Subject<KeyVaultChangeEvent>();
+  /** A subscriber threw: logged once per subscription, with the stream (and key) and the error's type. */
+  private readonly onSubscriberFailure = (stream: string, errorName: string): void =>
+    this.logger.error(listenerThrew(stream, errorName));
   /** The keys (and values) last written to ConfigService: the baseline of the next cycle's updates. */
   private applied: ReadonlyMap<string, LoadedKey>;
 
@@ -81,7 +85,7 @@ export class KeyVaultConfigWatcher implements OnApplicationBootstrap, OnApplicat
    * `ConfigService`: added, updated and removed keys with their secret names and versions — never values.
    */
   get changes$(): Observable<KeyVaultChangeEvent> {
-    return this.changesSubject.asObservable();
+    return subscriberSafe(this.changesSubject, 'changes$', this.onSubscriberFailure);
   }
 
   /**
@@ -94,7 +98,9 @@ export class KeyVaultConfigWatcher implements OnApplicationBootstrap, OnApplicat
    * ```
    */
   changesFor(key: string): Observable<KeyVaultKeyChange> {
-    return this.changesSubject.pipe(mergeMap((event) => from(changesFor(event, key))));
+    return subscriberSafe(this.changesSubject, `changesFor('${key}')`, this.onSubscriberFailure).pipe(
+      mergeMap((event) => from(changesFor(event, key))),
+    );
   }
 
   /**
