@@ -68,7 +68,9 @@ async function readListing(
     const planned = planMounted(ctx, mount, name);
     if (!planned) continue;
     slots.push(planned.slot);
-    if (planned.path) reads.push(readInto(ctx, listing, name, planned.slot, planned.path, planned.json));
+    const { slot, path, json } = planned;
+    // Through the load's pool: a directory of thousands of files never opens them all at once.
+    if (path) reads.push(ctx.pool.run(() => readInto(ctx, listing, name, slot, path, json)));
   }
   await Promise.all(reads);
   return slots;
