@@ -39,6 +39,9 @@ export async function loadListed(ctx: LoadContext, vault: ResolvedVaultSource, s
     );
     return pending;
   };
+  // Key Vault names are case-insensitive, and paging while secrets change can repeat a name: a name
+  // seen twice is one secret, never a collision with itself.
+  const seen = new Set<string>();
   let pending = nextPage();
   for (;;) {
     let page: IteratorResult<SecretProperties[]>;
@@ -51,7 +54,12 @@ export async function loadListed(ctx: LoadContext, vault: ResolvedVaultSource, s
     // The list chain is the critical path: ask for the next page before this page's fetches start,
     // then fetch while it is on its way.
     pending = nextPage();
-    for (const properties of page.value) planListed(ctx, vault, client, properties, slots);
+    for (const properties of page.value) {
+      const name = properties.name.toLowerCase();
+      if (seen.has(name)) continue;
+      seen.add(name);
+      planListed(ctx, vault, client, properties, slots);
+    }
   }
 }
 
