@@ -142,16 +142,18 @@ describe('errors without a body map by status', () => {
   });
 });
 
+/** The listing again, every name upper-cased: the same secrets in another case. */
+const repeat: Rewrite = (response) => {
+  const body = JSON.parse(response.bodyAsText ?? '{}') as { value: Array<{ id: string }> };
+  const again = body.value.map((item) => ({
+    ...item,
+    id: item.id.replace(/\/secrets\/([^/]+)$/, (_m, n: string) => `/secrets/${n.toUpperCase()}`),
+  }));
+  return { ...response, bodyAsText: JSON.stringify({ ...body, value: [...body.value, ...again] }) };
+};
+
 describe('a listing that repeats a name', () => {
   it('a name seen twice (in another case) is one secret, never a collision', async () => {
-    const repeat: Rewrite = (response) => {
-      const body = JSON.parse(response.bodyAsText ?? '{}') as { value: Array<{ id: string }> };
-      const again = body.value.map((item) => ({
-        ...item,
-        id: item.id.replace(/\/secrets\/([^/]+)$/, (_m, n: string) => `/secrets/${n.toUpperCase()}`),
-      }));
-      return { ...response, bodyAsText: JSON.stringify({ ...body, value: [...body.value, ...again] }) };
-    };
     const vault = await fx.freshVault([{ name: 'Api--Key', value: secretValue('api') }], {
       clientOptions: {
         additionalPolicies: [{ policy: middlebox(/^\/secrets\/?$/, repeat), position: 'perRetry' }],
