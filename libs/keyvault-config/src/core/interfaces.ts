@@ -221,6 +221,21 @@ export interface KeyVaultConfigOptions extends KeyVaultSourceOptions {
 }
 
 /**
+ * Options of an entry point that loads once (`loadKeyVaultSecrets`, the Nest `keyVaultConfig()` factory):
+ * the refresh options are a type error here — and INVALID_OPTIONS at run time — because nothing would
+ * ever refresh. Use `watchKeyVaultSecrets` or `KeyVaultConfigModule.forRoot` for rotation.
+ */
+export interface KeyVaultLoadOnceOptions extends Omit<
+  KeyVaultConfigOptions,
+  'refreshInterval' | 'healthFailureThreshold'
+> {
+  /** Not supported: this entry point loads once. Use `watchKeyVaultSecrets` or `KeyVaultConfigModule.forRoot`. */
+  refreshInterval?: never;
+  /** Not supported: this entry point has no health. Use `watchKeyVaultSecrets` or `KeyVaultConfigModule.forRoot`. */
+  healthFailureThreshold?: never;
+}
+
+/**
  * Where a loaded key came from: a listed or an explicit secret, a `@Microsoft.KeyVault(...)` reference,
  * a mounted file (`mountPath`), or the plain values of `KeyVaultConfigModule.forTesting()` (no vault).
  */

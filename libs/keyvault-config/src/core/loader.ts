@@ -8,9 +8,9 @@
  */
 import { setMaxListeners } from 'node:events';
 import { abortError } from './abort.js';
-import { continuingWithoutVault, REFRESH_STOPPED } from './messages/index.js';
+import { continuingWithoutVault, refreshNotSupported, REFRESH_STOPPED } from './messages/index.js';
 import { resolveCredential, type ResolvedCredential } from './credential.js';
-import type { KeyVaultConfigError } from './errors.js';
+import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type {
   KeyVaultConfigLogger,
   KeyVaultConfigOptions,
@@ -66,7 +66,27 @@ interface LoadRun {
  * `report.error` instead, after one warning.
  */
 export async function loadKeyVaultSecrets(options: KeyVaultConfigOptions = {}): Promise<KeyVaultLoadResult> {
+  rejectRefreshOptions(options, 'loadKeyVaultSecrets()');
   return (await loadForRefresh(options)).result;
+}
+
+/**
+ * INVALID_OPTIONS for a refresh option given to an entry point that loads once (the type forbids it;
+ * this catches plain JavaScript and casts). Thrown even under `optional: true`: it is a mistake in
+ * the code, not an outage to start without.
+ */
+export function rejectRefreshOptions(options: object | undefined, entryPoint: string): void {
+  for (const option of ['refreshInterval', 'healthFailureThreshold']) {
+    if ((options as Record<string, unknown> | undefined)?.[option] !== undefined) {
+      throw new KeyVaultConfigError(
+        KeyVaultConfigErrorCode.InvalidOptions,
+        refreshNotSupported(option, entryPoint),
+        {
+          key: option,
+        },
+      );
+    }
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { ConfigModuleOptions } from '@nestjs/config';
-import type { KeyVaultConfigLogger, KeyVaultConfigOptions } from '../core/index.js';
+import type { KeyVaultConfigLogger, KeyVaultConfigOptions, KeyVaultLoadOnceOptions } from '../core/index.js';
 import type { LoadCollisionPolicy } from './load-factory.guard.js';
 
 /** Where `.env` files are read from — the same options `ConfigModule.forRoot` takes. */
@@ -57,4 +57,4 @@ export interface KeyVaultTestingOptions extends KeyVaultConfigModuleShape, KeyVa
 }
 
 /** Options of `keyVaultConfig()` (the `load` factory for apps that call `ConfigModule.forRoot` themselves). */
-export interface KeyVaultConfigFactoryOptions extends KeyVaultConfigOptions, KeyVaultEnvFileOptions {}
+export interface KeyVaultConfigFactoryOptions extends KeyVaultLoadOnceOptions, KeyVaultEnvFileOptions {}

@@ -1,6 +1,12 @@
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import { ConfigModule, type ConfigFactory } from '@nestjs/config';
-import { loadKeyVaultSecrets, type KeyVaultConfigOptions, type KeyVaultLoadResult } from '../core/index.js';
+import {
+  loadKeyVaultSecrets,
+  type KeyVaultConfigOptions,
+  type KeyVaultLoadOnceOptions,
+  type KeyVaultLoadResult,
+} from '../core/index.js';
+import { rejectRefreshOptions } from '../core/loader.js';
 import { openWatcher, type Watcher } from '../core/watcher.js';
 import { DeferredPromise } from './deferred-module.util.js';
 import { readEnvironment } from './env-file.util.js';
@@ -19,7 +25,9 @@ import { guardLoadFactory } from './load-factory.guard.js';
 import { testingWatcher } from './testing-watcher.util.js';
 
 /** Core options with the `.env` files read and Nest's logger. */
-function coreOptions(options: KeyVaultConfigOptions & KeyVaultEnvFileOptions): KeyVaultConfigOptions {
+function coreOptions(
+  options: (KeyVaultConfigOptions | KeyVaultLoadOnceOptions) & KeyVaultEnvFileOptions,
+): KeyVaultConfigOptions {
   const { envFilePath, ignoreEnvFile, ...core } = options;
   return {
     ...core,
@@ -162,6 +170,7 @@ export class KeyVaultConfigModule {
  * This path loads once: refresh (`refreshInterval`, `KeyVaultConfigWatcher`) needs `KeyVaultConfigModule.forRoot`.
  */
 export async function keyVaultConfig(options: KeyVaultConfigFactoryOptions = {}): Promise<ConfigFactory> {
+  rejectRefreshOptions(options, 'keyVaultConfig()');
   const result: KeyVaultLoadResult = await loadKeyVaultSecrets(coreOptions(options));
   return () => result.config;
 }
