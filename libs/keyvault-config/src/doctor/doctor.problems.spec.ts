@@ -3,7 +3,7 @@ import { KeyVaultConfigError } from '../core/errors.js';
 import type { DoctorProblem } from './doctor.interfaces.js';
 import { addProblem, fixOf, problemOf } from './doctor.problems.js';
 import { parseChallenge } from './doctor.steps/vault.step.js';
-import { compareToken } from './doctor.steps/token-match.js';
+import { compareToken, tokenProblem } from './doctor.steps/token-match.js';
 
 describe('fixOf / problemOf', () => {
   it('keeps the commands a library message names, in order, without option names', () => {
@@ -99,5 +99,29 @@ describe('compareToken', () => {
     expect(result.detail).toBe(
       "audience https://management.azure.com is not the vault's resource https://vault.azure.net, tenant t-9 is not the vault's tenant t-1",
     );
+  });
+});
+
+describe('tokenProblem', () => {
+  it('a token for another tenant is ACCESS_DENIED with az login --tenant and AZURE_TENANT_ID', () => {
+    const challenge = { ok: true, ms: 0, detail: '', tenant: 't-1', resource: 'https://vault.azure.net' };
+    const token = compareToken({ kind: 'user', tid: 't-9', audience: 'https://vault.azure.net' }, challenge);
+    const vault = {
+      host: 'v',
+      url: 'https://v',
+      reachable: true,
+      challenge,
+      token,
+      list: 'untested' as const,
+      get: 'untested' as const,
+      keys: [],
+      problems: [],
+    };
+    expect(tokenProblem(vault, 'AzureCliCredential')).toMatchObject({
+      code: 'ACCESS_DENIED',
+      fix: 'az login --tenant t-1\nAZURE_TENANT_ID=t-1',
+      vault: 'v',
+    });
+    expect(tokenProblem({ ...vault, token: { ...token, ok: true } }, 'AzureCliCredential')).toBeUndefined();
   });
 });

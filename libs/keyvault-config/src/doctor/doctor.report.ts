@@ -48,7 +48,13 @@ function permissionLine(what: 'list' | 'get', vault: DoctorVault): string | unde
     if (what === 'list' && vault.counts && vault.keys.every((k) => k.source === 'explicit')) {
       return `  ${Mark.skip} list: not needed (explicit mode only gets)`;
     }
-    return `  ${Mark.skip} ${what}: not tested${what === 'get' ? ' (no secret to try it on)' : ''}`;
+    const why =
+      what === 'list'
+        ? ''
+        : vault.list === 'denied'
+          ? ' (list was denied, so no secret name is known: name one with --secrets to test get)'
+          : ' (no secret to try it on)';
+    return `  ${Mark.skip} ${what}: not tested${why}`;
   }
   const on =
     what === 'get' && vault.getTestedOn ? ` on '${vault.getTestedOn}' (value not read into the report)` : '';

@@ -19,7 +19,7 @@ import { inventoryExplicit, inventoryListed } from './doctor.steps/inventory.ste
 import { runStartupLoad, type LoadStep } from './doctor.steps/load.step.js';
 import { probePermissions } from './doctor.steps/permissions.step.js';
 import { checkReferences } from './doctor.steps/references.step.js';
-import { compareToken } from './doctor.steps/token-match.js';
+import { compareToken, tokenProblem } from './doctor.steps/token-match.js';
 import { probeProblem, probeVault } from './doctor.steps/vault.step.js';
 
 const SILENT = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -86,6 +86,11 @@ async function examineVault(
       : undefined;
   if (!inventory) return;
   report.counts = inventory.counts;
+  if (inventory.counts.keys === 0 && inventory.counts.listed > 0) {
+    warnings.push(
+      `No key would load from ${vault.host}: check prefix, filter and keyMapper (${inventory.counts.filteredOut} of ${inventory.counts.listed} secrets filtered out).`,
+    );
+  }
   for (const problem of inventory.problems) addProblem(report.problems, problem);
   warnings.push(...inventory.warnings);
   const loaded = load?.result?.report.entries.filter(
@@ -106,17 +111,12 @@ async function examineVault(
     report.counts.keys = report.keys.filter((k) => k.status === 'loaded').length;
 }
 
-/** Runs every step and returns the report (never throws for what it finds; that goes into `problems`). */
-export async function runDoctor(config: DoctorConfig): Promise<DoctorReport> {
-  const started = performance.now();
-  const problems: DoctorProblem[] = [];
-  const warnings: string[] = [];
-  if (config.optionsError) addProblem(problems, problemOf(config.optionsError));
-  const resolved = config.resolved;
+/** DNS, TLS and the challenge of every vault; a failure is a problem of its own, listed first. */
+async function probeVaults(config: DoctorConfig, problems: DoctorProblem[]): Promise<DoctorVault[]> {
   const vaults: DoctorVault[] = [];
-  for (const vault of resolved?.vaults ?? []) {
-    const probe = await probeVault(vault, resolved?.clientOptions, config.stepTimeoutMs);
-    vaults.push({
+  for (const vault of config.resolved?.vaults ?? []) {
+    const probe = await probeVault(vault, config.resolved?.clientOptions, config.stepTimeoutMs);
+    const report: DoctorVault = {
       host: vault.host,
       url: vault.url,
       ...probe,
@@ -124,113 +124,127 @@ export async function runDoctor(config: DoctorConfig): Promise<DoctorReport> {
       get: 'untested',
       keys: [],
       problems: [],
-    });
+    };
+    vaults.push(report);
     // The root cause comes first in "To fix": the load's error (a timeout, say) follows from it.
     const unreachable = probeProblem(vault.host, probe);
     if (unreachable) {
-      addProblem(vaults[vaults.length - 1]!.problems, unreachable);
+      addProblem(report.problems, unreachable);
       addProblem(problems, unreachable);
     }
   }
+  return vaults;
+}
 
-  const load = resolved ? await runStartupLoad(config.options) : undefined;
-  if (load?.error) addProblem(problems, problemOf(load.error));
-  const swallowed = load?.result?.report.error;
-  if (swallowed)
-    warnings.push(`optional: true — the app would start WITHOUT Key Vault values: ${swallowed.message}`);
-  warnings.push(
-    ...(load?.warnings ?? []).filter((w) => !w.startsWith('Continuing without Key Vault values')),
-  );
+/** The library's own credential (the one the load used), for the permission and reference probes. */
+function libraryCredential(config: DoctorConfig, problems: DoctorProblem[]): ResolvedCredential | undefined {
+  const resolved = config.resolved;
+  if (!resolved) return undefined;
+  try {
+    const { credential, managedIdentityClientId, env } = resolved;
+    return resolveCredential({ credential, managedIdentityClientId, env }, SILENT);
+  } catch (error) {
+    addProblem(problems, problemFrom(error, 'INVALID_OPTIONS', 'credential'));
+    return undefined;
+  }
+}
 
-  const resource = vaults.find((v) => v.challenge?.resource)?.challenge;
-  const scope = resource?.resource
-    ? `${resource.resource.replace(/\/$/, '')}/.default`
+/** The walk, asking for the scope and tenant of the first vault's challenge. */
+async function walkChain(
+  config: DoctorConfig,
+  vaults: DoctorVault[],
+  problems: DoctorProblem[],
+): Promise<CredentialsStep> {
+  const challenge = vaults.find((v) => v.challenge?.resource)?.challenge;
+  const scope = challenge?.resource
+    ? `${challenge.resource.replace(/\/$/, '')}/.default`
     : DEFAULT_KEY_VAULT_SCOPE;
-  const walk = await walkCredentials(
-    resolved ?? { env: config.env },
+  const step = await walkCredentials(
+    config.resolved ?? { env: config.env },
     scope,
-    resource?.tenant,
+    challenge?.tenant,
     config.stepTimeoutMs,
   );
-  if (walk.chainError)
+  if (step.chainError)
     addProblem(problems, {
       code: 'INVALID_OPTIONS',
-      message: walk.chainError,
+      message: step.chainError,
       fix: 'unset AZURE_TOKEN_CREDENTIALS',
     });
+  return step;
+}
 
-  let credential: ResolvedCredential | undefined;
-  if (resolved) {
-    try {
-      credential = resolveCredential(
-        {
-          credential: resolved.credential,
-          managedIdentityClientId: resolved.managedIdentityClientId,
-          env: resolved.env,
-        },
-        SILENT,
-      );
-    } catch (error) {
-      addProblem(problems, problemFrom(error, 'INVALID_OPTIONS', 'credential'));
-    }
-  }
-  const usable = walk.selected !== undefined || Boolean(load?.result?.report.credential);
-  for (const [i, vault] of (resolved?.vaults ?? []).entries()) {
-    const report = vaults[i]!;
-    if (walk.selected && report.challenge?.ok) report.token = compareToken(walk.selected, report.challenge);
-    if (report.token && !report.token.ok) {
-      addProblem(report.problems, {
-        code: 'ACCESS_DENIED',
-        message: `The token of ${walk.selected!.name} does not fit ${report.host}: ${report.token.detail}.`,
-        fix: report.challenge?.tenant
-          ? `az login --tenant ${report.challenge.tenant}\nAZURE_TENANT_ID=${report.challenge.tenant}`
-          : undefined,
-        vault: report.host,
-      });
-    }
-    if (credential && usable && report.reachable)
-      await examineVault(report, vault, config, credential, load, warnings);
-  }
-  for (const vault of vaults) for (const problem of vault.problems) addProblem(problems, problem);
-
-  const refs =
-    resolved && usable
-      ? await checkReferences(resolved, credential, config.fromEnvFile, config.stepTimeoutMs)
-      : resolved
-        ? await checkReferences(resolved, undefined, config.fromEnvFile, config.stepTimeoutMs)
-        : { references: [], problems: [] };
-  for (const problem of refs.problems) addProblem(problems, problem);
-
-  const failedCode = load?.error?.code;
-  const validation = !resolved?.validationSchema
-    ? 'none'
-    : load?.result && !swallowed
-      ? 'passed'
-      : failedCode === 'VALIDATION_FAILED'
-        ? 'failed'
-        : 'untested';
-  const ok = Boolean(load?.result) && !config.optionsError;
+function startupOf(load: LoadStep | undefined): DoctorReport['startup'] {
+  if (!load) return null;
+  const failure = load.error ?? load.result?.report.error;
   return {
-    ok,
-    chain: walk.chain,
-    ...(walk.tokenCredentials ? { tokenCredentials: walk.tokenCredentials } : {}),
-    credential: credentialOf(load, walk),
-    credentials: walk.attempts,
+    ok: !failure,
+    ms: load.ms,
+    ...(load.result ? { loaded: load.result.report.loaded } : {}),
+    ...(failure ? { code: failure.code as KeyVaultConfigErrorCode } : {}),
+  };
+}
+
+function validationOf(config: DoctorConfig, load: LoadStep | undefined): DoctorReport['validation'] {
+  if (!config.resolved?.validationSchema) return 'none';
+  if (load?.result && !load.result.report.error) return 'passed';
+  return load?.error?.code === 'VALIDATION_FAILED' ? 'failed' : 'untested';
+}
+
+function loadWarnings(load: LoadStep | undefined): string[] {
+  const swallowed = load?.result?.report.error;
+  return [
+    ...(swallowed
+      ? [`optional: true — the app would start WITHOUT Key Vault values: ${swallowed.message}`]
+      : []),
+    ...(load?.warnings ?? []).filter((w) => !w.startsWith('Continuing without Key Vault values')),
+  ];
+}
+
+/** Runs every step and returns the report (never throws for what it finds; that goes into `problems`). */
+export async function runDoctor(config: DoctorConfig): Promise<DoctorReport> {
+  const started = performance.now();
+  const problems: DoctorProblem[] = [];
+  if (config.optionsError) addProblem(problems, problemOf(config.optionsError));
+  const vaults = await probeVaults(config, problems);
+  const load = config.resolved ? await runStartupLoad(config.options) : undefined;
+  if (load?.error) addProblem(problems, problemOf(load.error));
+  const warnings = loadWarnings(load);
+  const credentials = await walkChain(config, vaults, problems);
+  const credential = libraryCredential(config, problems);
+  const usable =
+    credential && (credentials.selected !== undefined || Boolean(load?.result?.report.credential));
+  for (const [i, vault] of (config.resolved?.vaults ?? []).entries()) {
+    const report = vaults[i]!;
+    if (credentials.selected && report.challenge?.ok) {
+      report.token = compareToken(credentials.selected, report.challenge);
+      const mismatch = tokenProblem(report, credentials.selected.name);
+      if (mismatch) addProblem(report.problems, mismatch);
+    }
+    if (usable && report.reachable) await examineVault(report, vault, config, credential, load, warnings);
+    for (const problem of report.problems) addProblem(problems, problem);
+  }
+  const refs = config.resolved
+    ? await checkReferences(
+        config.resolved,
+        usable ? credential : undefined,
+        config.fromEnvFile,
+        config.stepTimeoutMs,
+      )
+    : { references: [], problems: [] };
+  for (const problem of refs.problems) addProblem(problems, problem);
+  return {
+    ok: Boolean(load?.result) && !config.optionsError,
+    chain: credentials.chain,
+    ...(credentials.tokenCredentials ? { tokenCredentials: credentials.tokenCredentials } : {}),
+    credential: credentialOf(load, credentials),
+    credentials: credentials.attempts,
     vaults,
     references: refs.references,
-    validation,
+    validation: validationOf(config, load),
     problems,
     warnings: [...new Set(warnings)],
-    startup: load
-      ? {
-          ok: Boolean(load.result) && !swallowed,
-          ms: load.ms,
-          ...(load.result ? { loaded: load.result.report.loaded } : {}),
-          ...(load.error || swallowed
-            ? { code: (load.error?.code ?? swallowed?.code) as KeyVaultConfigErrorCode }
-            : {}),
-        }
-      : null,
+    startup: startupOf(load),
     timeline: load?.recorder.entries ?? [],
     elapsedMs: since(started),
   };

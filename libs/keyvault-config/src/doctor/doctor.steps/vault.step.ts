@@ -10,6 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest-pipeline';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { KeyVaultConfigErrorCode, vaultNameOf } from '../../core/errors.js';
+import { azKeyVaultShow } from '../../core/messages/index.js';
 import type { ParsedVaultUrl } from '../../core/options.js';
 import { CHALLENGE_PROBE_API_VERSION } from '../doctor.constants.js';
 import type { DoctorProblem, DoctorVault } from '../doctor.interfaces.js';
@@ -231,7 +232,7 @@ export async function probeVault(
 
 /** The problem a failed probe points at (none for a throttled vault: the load reports THROTTLED). */
 export function probeProblem(host: string, probe: Probe): DoctorProblem | undefined {
-  const show = `az keyvault show --name ${vaultNameOf(host)} --query properties.vaultUri`;
+  const show = azKeyVaultShow(vaultNameOf(host), 'properties.vaultUri');
   const problem = (message: string, fix: string): DoctorProblem => ({
     code: KeyVaultConfigErrorCode.VaultUnreachable,
     message,
