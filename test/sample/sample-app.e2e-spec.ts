@@ -108,6 +108,22 @@ describe('sample app against the emulator (real processes)', () => {
     expect(page.text).toContain('every 1 s');
   });
 
+  it('shows how its own startup got the secrets: challenge, token, list page, one get per secret', async () => {
+    const page = await get('/');
+    const section = page.text.slice(
+      page.text.indexOf('How the app got its secrets'),
+      page.text.indexOf('<h2>Refresh'),
+    );
+    const steps = [
+      ...section.matchAll(
+        /<tr><td>\+\d+ ms<\/td><td>\d+ ms<\/td><td>(\w+)[^<]*<\/td><td><code>[^<]+<\/code><\/td><td>(\d+)?/g,
+      ),
+    ].map((m) => `${m[1]} ${m[2] ?? ''}`.trim());
+    expect(steps.slice(0, 3)).toEqual(['challenge 401', 'token', 'list 200']);
+    expect(steps.slice(3)).toEqual(SECRET_NAMES.map(() => 'get 200'));
+    for (const name of SECRET_NAMES) expect(section).toContain(`get ${name}`);
+  });
+
   it('reports health through terminus with the Key Vault indicator', async () => {
     const health = await get('/health');
     expect(health.status).toBe(200);

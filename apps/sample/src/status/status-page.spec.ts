@@ -32,6 +32,36 @@ const view: StatusView = {
       reason: 'disabled',
     },
   ],
+  timeline: [
+    {
+      step: 'get',
+      vault: 'myvault.vault.azure.net',
+      startMs: 60,
+      durationMs: 9,
+      secretName: 'Sample--ApiKey',
+      status: 200,
+    },
+    { step: 'challenge', vault: 'myvault.vault.azure.net', startMs: 2, durationMs: 10, status: 401 },
+    { step: 'token', vault: 'myvault.vault.azure.net', startMs: 12, durationMs: 30 },
+    {
+      step: 'list',
+      vault: 'myvault.vault.azure.net',
+      startMs: 42,
+      durationMs: 15,
+      page: 1,
+      items: 2,
+      status: 200,
+    },
+    {
+      step: 'get',
+      vault: 'myvault.vault.azure.net',
+      startMs: 61,
+      durationMs: 12,
+      secretName: '<img src=x>',
+      status: 429,
+      attempt: 2,
+    },
+  ],
   refresh: {
     intervalMs: 5000,
     lastSuccessAt: new Date('2026-01-02T03:04:10.000Z'),
@@ -87,7 +117,24 @@ describe('renderStatusPage', () => {
     expect(page).toContain('old → new');
   });
 
+  it('shows the startup timeline in start order: challenge, token, list page, gets (retries marked)', () => {
+    const section = page.slice(page.indexOf('How the app got its secrets'), page.indexOf('<h2>Refresh'));
+    const steps = [...section.matchAll(/<tr><td>\+(\d+) ms<\/td><td>(\d+) ms<\/td><td>([^<]*)</g)].map(
+      (m) => [Number(m[1]), m[3]!.split(':')[0]],
+    );
+    expect(steps).toEqual([
+      [2, 'challenge'],
+      [12, 'token'],
+      [42, 'list page 1 (2 secrets)'],
+      [60, 'get Sample--ApiKey'],
+      [61, 'get &lt;img src=x&gt; (retry 1)'],
+    ]);
+    expect(section).toContain('<td>429</td>');
+    expect(renderStatusPage({ ...view, timeline: [] })).toContain('Not recorded.');
+  });
+
   it('escapes everything that came from outside', () => {
+    expect(page).not.toContain('<img src=x>');
     expect(page).not.toContain('<script>alert(1)</script>');
     expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });

@@ -1,4 +1,9 @@
-import type { KeyVaultChangeEvent, KeyVaultKeyChange, KeyVaultReportEntry } from 'nestjs-keyvault-config';
+import type {
+  KeyVaultChangeEvent,
+  KeyVaultKeyChange,
+  KeyVaultReportEntry,
+  KeyVaultTimelineEntry,
+} from 'nestjs-keyvault-config';
 import { markup, type SafeHtml } from '../common/html.util.js';
 import type { StatusView } from './status.interfaces.js';
 
@@ -23,6 +28,40 @@ function entryRow(entry: KeyVaultReportEntry): SafeHtml {
     entry.status === 'loaded' ? 'ok' : 'muted'
   }">${status}</td></tr>
 `;
+}
+
+/** What a timeline step was, in words. */
+function stepLabel(entry: KeyVaultTimelineEntry): string {
+  const retry = entry.attempt ? ` (retry ${entry.attempt - 1})` : '';
+  switch (entry.step) {
+    case 'challenge':
+      return 'challenge: the unauthenticated first request, answered 401 with the tenant and resource';
+    case 'token':
+      return 'token: the managed identity endpoint (or the CLI) issues a token for the vault';
+    case 'list':
+      return `list page ${entry.page ?? '?'}${entry.items === undefined ? '' : ` (${entry.items} secrets)`}${retry}`;
+    default:
+      return `get ${entry.secretName ?? ''}${retry}`;
+  }
+}
+
+function timelineRow(entry: KeyVaultTimelineEntry): SafeHtml {
+  const outcome = entry.status ?? entry.error ?? '';
+  return markup`      <tr><td>+${entry.startMs} ms</td><td>${entry.durationMs} ms</td><td>${stepLabel(entry)}</td><td><code>${entry.vault}</code></td><td>${outcome}</td></tr>
+`;
+}
+
+function timelineSection(timeline: readonly KeyVaultTimelineEntry[]): SafeHtml {
+  if (timeline.length === 0) return markup`<p class="muted">Not recorded.</p>`;
+  const sorted = [...timeline].sort((a, b) => a.startMs - b.startMs);
+  return markup`<p class="muted">The startup load on the wire, before <code>ConfigService</code> had a value — no
+  master secret involved: the identity endpoint vouched for the app.</p>
+  <table>
+    <thead><tr><th>Start</th><th>Took</th><th>Step</th><th>Vault</th><th>Status</th></tr></thead>
+    <tbody>
+${sorted.map(timelineRow)}
+    </tbody>
+  </table>`;
 }
 
 function changeItem(kind: string, change: KeyVaultKeyChange): SafeHtml {
@@ -93,6 +132,9 @@ export function renderStatusPage(view: StatusView): string {
     <dt>Tenant id (tid)</dt><dd><code>${credential?.tenantId ?? '—'}</code></dd>
     <dt>Loaded at</dt><dd>${date(view.loadedAt)} in ${view.elapsedMs} ms</dd>
   </dl>
+
+  <h2>How the app got its secrets</h2>
+  ${timelineSection(view.timeline)}
 
   <h2>Refresh</h2>
   <dl>

@@ -2,6 +2,7 @@ import type {
   KeyVaultChangeEvent,
   KeyVaultCredentialInfo,
   KeyVaultReportEntry,
+  KeyVaultTimelineEntry,
 } from 'nestjs-keyvault-config';
 
 /** What the sample knows about its connection string — never the string itself. */
@@ -31,6 +32,8 @@ export interface StatusView {
   loadedAt: Date;
   elapsedMs: number;
   entries: KeyVaultReportEntry[];
+  /** The startup load on the wire (challenge → token → list pages → gets), as the library recorded it. */
+  timeline: KeyVaultTimelineEntry[];
   refresh: RefreshStatus;
   database: DatabaseStatus;
   recentChanges: KeyVaultChangeEvent[];

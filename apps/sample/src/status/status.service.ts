@@ -37,6 +37,7 @@ export class StatusService implements OnModuleDestroy {
       loadedAt: report.loadedAt,
       elapsedMs: report.elapsedMs,
       entries: report.entries,
+      timeline: report.timeline ?? [],
       refresh: {
         intervalMs: state.intervalMs,
         lastSuccessAt: state.lastSuccessAt,

@@ -44,6 +44,7 @@ describe('buildClientOptions', () => {
       ['keyVaultConfigResponseGuardPolicy', 'perCall'],
       [THROTTLING_RETRY_POLICY_NAME, 'perCall'],
       ['keyVaultConfigErrorBodyPolicy', 'perCall'],
+      ['keyVaultConfigTimelinePolicy', 'perRetry'],
     ]);
   });
 });

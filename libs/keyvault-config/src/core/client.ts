@@ -11,6 +11,7 @@ import { recordErrorBody } from './errors.js';
 import type { ParsedVaultUrl } from './options.js';
 import { responseGuardPolicy } from './response-guard.js';
 import { throttlingRetryPolicy } from './retry.js';
+import { timelinePolicy } from './timeline.js';
 
 /** A cached client and its first-request gate. */
 export interface VaultClient {
@@ -62,7 +63,10 @@ const errorBodyPolicy: PipelinePolicy = {
   },
 };
 
-/** Options every client is built with: the caller's, plus loopback handling and the 429 retry policy. */
+/**
+ * Options every client is built with: the caller's, plus loopback handling, the 429 retry policy and the
+ * startup timeline's recorder.
+ */
 export function buildClientOptions(
   vault: ParsedVaultUrl,
   clientOptions: SecretClientOptions | undefined,
@@ -78,6 +82,8 @@ export function buildClientOptions(
       { policy: responseGuardPolicy, position: 'perCall' },
       { policy: throttlingRetryPolicy(retryOptions), position: 'perCall' },
       { policy: errorBodyPolicy, position: 'perCall' },
+      // After the retry policy: sees each attempt, and the Authorization header the challenge set.
+      { policy: timelinePolicy(), position: 'perRetry' },
     ],
     // The emulator (and any loopback vault) answers with the public cloud's resource in its challenge;
     // a real vault keeps the SDK's check that the challenge matches its domain.

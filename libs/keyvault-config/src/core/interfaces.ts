@@ -274,6 +274,36 @@ export interface KeyVaultCredentialInfo {
   tenantId?: string;
 }
 
+/**
+ * One step of the startup load on the wire (see {@link KeyVaultLoadReport.timeline}). Holds names,
+ * statuses and milliseconds only.
+ */
+export interface KeyVaultTimelineEntry {
+  /**
+   * `challenge`: the unauthenticated first request and the vault's 401; `token`: from that 401 until
+   * the first authorized request (the credential getting a token); `list`: one page of the secret list;
+   * `get`: one secret.
+   */
+  step: 'challenge' | 'token' | 'list' | 'get';
+  /** Vault host. */
+  vault: string;
+  /** Start, in ms since the recording began. */
+  startMs: number;
+  durationMs: number;
+  /** HTTP status; absent when the request failed without a response. */
+  status?: number;
+  /** Error code of a request that got no response (`ECONNREFUSED`, `ECONNRESET`, `AbortError`, …). */
+  error?: string;
+  /** `get`: the secret's name. */
+  secretName?: string;
+  /** `list`: the page number, from 1. */
+  page?: number;
+  /** `list`: the number of secrets on the page. */
+  items?: number;
+  /** 2 and more for a retry of the same request (after a 429, a 5xx or a reset). */
+  attempt?: number;
+}
+
 /** What a load did. Never holds a value. */
 export interface KeyVaultLoadReport {
   /** Vault hosts, in load order. */
@@ -288,6 +318,13 @@ export interface KeyVaultLoadReport {
   entries: KeyVaultReportEntry[];
   /** Set when `optional: true` swallowed a failure. */
   error?: { code: string; message: string };
+  /**
+   * How the startup load went on the wire, in order: the challenge (the SDK's unauthenticated first
+   * request and its 401), the token (from that 401 to the first authorized request), each list page and
+   * each get, in ms since the load began — what happens before the configuration has a value. At most
+   * 2,000 entries. Recorded by the startup load only; the reports of later refresh cycles keep it.
+   */
+  timeline?: KeyVaultTimelineEntry[];
 }
 
 /** Result of {@link loadKeyVaultSecrets}. */

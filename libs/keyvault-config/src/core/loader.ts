@@ -30,6 +30,7 @@ import { buildReport } from './report.js';
 import { loadExplicit, loadListed, loadReferences } from './sources.js';
 import { isMountOnly, mountOnlyCredential } from './mount/mount-credential.js';
 import { loadMounted } from './mount/mount-source.js';
+import { KeyVaultTimelineRecorder, recordTimeline } from './timeline.js';
 import { validateConfig } from './validation.js';
 
 export type { LoadedKey } from './merge.js';
@@ -104,6 +105,7 @@ export async function loadForRefresh(
   let credential: ResolvedCredential | undefined;
   let hosts: string[] = [];
   const fetched = new Map<string, RememberedSecret>();
+  const recorder = new KeyVaultTimelineRecorder();
   try {
     resolved = resolveOptions(options, hasReferences);
     hosts = resolved.vaults.map((v) => v.host);
@@ -112,7 +114,10 @@ export async function loadForRefresh(
     credential = isMountOnly(resolved, hasReferences)
       ? mountOnlyCredential()
       : resolveCredential({ credential: given, managedIdentityClientId, env }, logger);
-    const run = await runLoad(resolved, credential, logger, { fetched });
+    const session = { options: resolved, credential, logger };
+    const run = await recordTimeline(recorder, () =>
+      runLoad(session.options, session.credential, logger, { fetched }),
+    );
     hosts = run.hosts;
     const elapsedMs = performance.now() - started;
     const mounts = mountDirsOf(resolved);
@@ -123,9 +128,9 @@ export async function loadForRefresh(
       loadedAt,
       elapsedMs,
       entries: run.entries,
+      timeline: recorder.entries,
     });
     logger.log(formatLoadLine(report.loaded, [...hosts, ...mounts], elapsedMs, report.credential));
-    const session = { options: resolved, credential, logger };
     return { result: { config: run.config, report }, keys: run.keys, fetched, session, logger };
   } catch (error) {
     const failure = failureOutsideLoad(error, hosts);
@@ -139,6 +144,7 @@ export async function loadForRefresh(
       elapsedMs: performance.now() - started,
       entries: [],
       error: { code: failure.code, message: failure.message },
+      timeline: recorder.entries,
     });
     const session = resolved && credential ? { options: resolved, credential, logger } : undefined;
     return { result: { config: {}, report }, keys: new Map(), fetched: new Map(), session, logger };

@@ -7,6 +7,7 @@ import type {
   KeyVaultEntrySource,
   KeyVaultLoadReport,
   KeyVaultReportEntry,
+  KeyVaultTimelineEntry,
 } from './interfaces.js';
 import { redactPayload } from './redaction.js';
 
@@ -56,6 +57,7 @@ export function buildReport(input: {
   elapsedMs: number;
   entries: KeyVaultReportEntry[];
   error?: { code: string; message: string };
+  timeline?: KeyVaultTimelineEntry[];
 }): KeyVaultLoadReport {
   const report: KeyVaultLoadReport = {
     vaults: input.vaults,
@@ -67,6 +69,7 @@ export function buildReport(input: {
   };
   if (input.credential) report.credential = input.credential;
   if (input.error) report.error = input.error;
+  if (input.timeline) report.timeline = input.timeline;
   // Names, hosts and codes only; checked against the values held all the same (redaction.ts).
   return redactPayload(report);
 }

@@ -64,6 +64,10 @@ describe('timelinePolicy', () => {
     ]);
   });
 
+  it('a policy with its own recorder has its own name, so it can sit beside the library’s', () => {
+    expect(timelinePolicy(new KeyVaultTimelineRecorder()).name).not.toBe(timelinePolicy().name);
+  });
+
   it('records into the recorder of the load in progress, and nowhere outside one', async () => {
     const policy = timelinePolicy();
     const recorder = new KeyVaultTimelineRecorder();

@@ -9,33 +9,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PipelinePolicy, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
+import type { KeyVaultTimelineEntry } from './interfaces.js';
 
-/** One step of the timeline. Holds names and numbers only. */
-export interface KeyVaultTimelineEntry {
-  /**
-   * `challenge`: the unauthenticated first request and the vault's 401; `token`: from that 401 until
-   * the first authorized request (the credential getting a token); `list`: one page of the secret list;
-   * `get`: one secret.
-   */
-  step: 'challenge' | 'token' | 'list' | 'get';
-  /** Vault host. */
-  vault: string;
-  /** Start, in ms since the recording began. */
-  startMs: number;
-  durationMs: number;
-  /** HTTP status; absent when the request failed without a response. */
-  status?: number;
-  /** Error code of a request that got no response (`ECONNREFUSED`, `ECONNRESET`, `AbortError`, …). */
-  error?: string;
-  /** `get`: the secret's name. */
-  secretName?: string;
-  /** `list`: the page number, from 1. */
-  page?: number;
-  /** `list`: the number of secrets on the page. */
-  items?: number;
-  /** 2 and more for a retry of the same request (after a 429, a 5xx or a reset). */
-  attempt?: number;
-}
+export type { KeyVaultTimelineEntry } from './interfaces.js';
 
 /** Most entries one recording keeps (a vault of thousands of secrets records its first gets only). */
 export const MAX_TIMELINE_ENTRIES = 2_000;
@@ -138,7 +114,8 @@ function errorCodeOf(error: unknown): string {
  */
 export function timelinePolicy(recorder?: KeyVaultTimelineRecorder): PipelinePolicy {
   return {
-    name: 'keyVaultConfigTimelinePolicy',
+    // A pipeline refuses two policies of one name: a caller's own recorder (the doctor's) gets its own.
+    name: recorder ? 'keyVaultConfigTimelinePolicy (own recorder)' : 'keyVaultConfigTimelinePolicy',
     async sendRequest(request, next) {
       const sink = recorder ?? currentRecorder.getStore();
       const url = new URL(request.url);

@@ -244,13 +244,16 @@ export async function openWatcher(options: KeyVaultConfigOptions = {}): Promise<
   const loaded = await loadForRefresh(options);
   const { session } = loaded;
   let previous: Map<string, RememberedSecret> = loaded.fetched;
+  const startupTimeline = loaded.result.report.timeline;
   const source: RefreshSource | undefined = session && {
     async reload(stop, logger) {
       const fetched = new Map<string, RememberedSecret>();
       try {
         const next = await reloadForRefresh(session, { logger, stop, previous, fetched });
         previous = fetched;
-        return { config: next.result.config, report: next.result.report, keys: next.keys };
+        // A cycle's report keeps the startup load's timeline: how the app got its secrets at all.
+        const report = { ...next.result.report, ...(startupTimeline ? { timeline: startupTimeline } : {}) };
+        return { config: next.result.config, report, keys: next.keys };
       } catch (error) {
         // What this failed cycle fetched is still right for its version: the retry reuses it.
         previous = new Map([...previous, ...fetched]);
