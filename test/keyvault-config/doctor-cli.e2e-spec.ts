@@ -2,9 +2,10 @@
  * The `doctor` binary as users run it: the text report (✓/✗ one line each, then "To fix"), exit codes
  * 0/1/2, a vault that is down and a throttled one. Never a value in stdout or stderr.
  */
-import { startEmulator, type Emulator } from 'keyvault-emulator';
+import type { Emulator } from 'keyvault-emulator';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { expectNoCanary, secretValue } from '../support/load-harness.js';
+import { useEmulator } from '../support/emulator.fixture.js';
 import { removeTempDirs } from './fixtures/credential-child.js';
 import {
   appServiceEnv,
@@ -14,18 +15,20 @@ import {
   writeTemp,
 } from './fixtures/doctor-cli.js';
 
+/** One emulator for the file; the children get their environment from scratch (identity: 'none'). */
+const fx = useEmulator({
+  identity: 'none',
+  seed: [
+    { name: 'Db--Password', value: secretValue('db') },
+    { name: 'Api-Key', value: secretValue('api') },
+  ],
+});
 let emulator: Emulator;
 beforeAll(async () => {
   assertDoctorBuilt();
-  emulator = await startEmulator({
-    seed: [
-      { name: 'Db--Password', value: secretValue('db') },
-      { name: 'Api-Key', value: secretValue('api') },
-    ],
-  });
+  emulator = fx.emulator;
 });
 afterAll(async () => {
-  await emulator?.close();
   removeTempDirs();
 });
 beforeEach(() => {

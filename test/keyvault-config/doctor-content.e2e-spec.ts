@@ -4,10 +4,11 @@
  * and in `.env` (good and bad), and a validationSchema given through `--config`. Every seeded value
  * carries the canary; none may appear in either output form.
  */
-import { startEmulator, type Emulator, type SeedSecret } from 'keyvault-emulator';
+import type { Emulator, SeedSecret } from 'keyvault-emulator';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { renderText } from '../../libs/keyvault-config/src/doctor/doctor.report.js';
 import { expectNoCanary, secretValue } from '../support/load-harness.js';
+import { useEmulator } from '../support/emulator.fixture.js';
 import { removeTempDirs } from './fixtures/credential-child.js';
 import {
   appServiceEnv,
@@ -17,13 +18,14 @@ import {
   type DoctorRun,
 } from './fixtures/doctor-cli.js';
 
+/** One emulator for the file; the children get their environment from scratch (identity: 'none'). */
+const fx = useEmulator({ identity: 'none', seed: [{ name: 'Db--Password', value: secretValue('db') }] });
 let emulator: Emulator;
 beforeAll(async () => {
   assertDoctorBuilt();
-  emulator = await startEmulator({ seed: [{ name: 'Db--Password', value: secretValue('db') }] });
+  emulator = fx.emulator;
 });
 afterAll(async () => {
-  await emulator?.close();
   removeTempDirs();
 });
 

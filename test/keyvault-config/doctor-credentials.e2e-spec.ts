@@ -5,10 +5,11 @@
  * port, so nothing ever leaves loopback.
  */
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
+import type { Emulator } from 'keyvault-emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderText } from '../../libs/keyvault-config/src/doctor/doctor.report.js';
 import { expectNoCanary, secretValue } from '../support/load-harness.js';
+import { useEmulator } from '../support/emulator.fixture.js';
 import { fakeAzBin, fakeAzCalls, removeTempDirs, tempDir } from './fixtures/credential-child.js';
 import {
   assertDoctorBuilt,
@@ -32,21 +33,23 @@ const DEVELOPER = {
   objectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
 };
 
+/** One emulator for the file; the children get their environment from scratch (identity: 'none'). */
+const fx = useEmulator({
+  identity: 'none',
+  seed: [{ name: 'Db--Password', value: secretValue('db') }],
+  identities: [{ ...DEVELOPER, role: 'user' }],
+});
 let emulator: Emulator;
 let azBin: string;
 let azLog: string;
 let imds: Awaited<ReturnType<typeof imdsWithoutIdentity>>;
 beforeAll(async () => {
   assertDoctorBuilt();
-  emulator = await startEmulator({
-    seed: [{ name: 'Db--Password', value: secretValue('db') }],
-    identities: [{ ...DEVELOPER, role: 'user' }],
-  });
+  emulator = fx.emulator;
   azBin = fakeAzBin();
   imds = await imdsWithoutIdentity();
 });
 afterAll(async () => {
-  await emulator?.close();
   await imds?.close();
   removeTempDirs();
 });

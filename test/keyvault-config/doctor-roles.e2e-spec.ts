@@ -3,25 +3,28 @@
  * user would start; reader may list but not get; none may do neither — each with the exact `az`
  * commands (RBAC and access policy) for the identity the token names. Both output forms; never a value.
  */
-import { startEmulator, type Emulator } from 'keyvault-emulator';
+import type { Emulator } from 'keyvault-emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderText } from '../../libs/keyvault-config/src/doctor/doctor.report.js';
 import { CANARY, expectNoCanary, secretValue } from '../support/load-harness.js';
+import { useEmulator } from '../support/emulator.fixture.js';
 import { removeTempDirs } from './fixtures/credential-child.js';
 import { appServiceEnv, assertDoctorBuilt, runDoctorCli } from './fixtures/doctor-cli.js';
 
+/** One emulator for the file; the children get their environment from scratch (identity: 'none'). */
+const fx = useEmulator({
+  identity: 'none',
+  seed: [
+    { name: 'Db--Password', value: secretValue('db') },
+    { name: 'Api-Key', value: secretValue('api') },
+  ],
+});
 let emulator: Emulator;
 beforeAll(async () => {
   assertDoctorBuilt();
-  emulator = await startEmulator({
-    seed: [
-      { name: 'Db--Password', value: secretValue('db') },
-      { name: 'Api-Key', value: secretValue('api') },
-    ],
-  });
+  emulator = fx.emulator;
 });
 afterAll(async () => {
-  await emulator?.close();
   removeTempDirs();
 });
 beforeEach(() => emulator.counters.reset());
