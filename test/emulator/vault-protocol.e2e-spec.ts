@@ -29,7 +29,7 @@ const fx = useEmulator({
 });
 
 const challenge = () =>
-  `Bearer authorization="https://login.microsoftonline.com/${fx.emulator.tenantId}", resource="https://vault.azure.net"`;
+  `Bearer authorization="https://login.windows.net/${fx.emulator.tenantId}", resource="https://vault.azure.net"`;
 
 describe('authentication', () => {
   it('challenges a request without a token (401, WWW-Authenticate, Unauthorized body) before checking anything else', async () => {

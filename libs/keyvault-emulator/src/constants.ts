@@ -6,8 +6,8 @@
 /** Audience of Key Vault tokens (and `resource` of the 401 challenge). */
 export const KEY_VAULT_AUDIENCE = 'https://vault.azure.net';
 
-/** Authority host named in the challenge (`authorization="<host>/<tenant>"`). Never contacted. */
-export const CHALLENGE_AUTHORITY_HOST = 'https://login.microsoftonline.com';
+/** Authority host named in the challenge (`authorization="<host>/<tenant>"`), as Key Vault sends it (the SDKs' recorded responses). Never contacted. */
+export const CHALLENGE_AUTHORITY_HOST = 'https://login.windows.net';
 
 /** Issuer shape Azure AD v1 tokens carry (`iss`), used in Key Vault's 403 messages. */
 export const TOKEN_ISSUER_PREFIX = 'https://sts.windows.net';

@@ -55,6 +55,21 @@ describe('TokenAuthority', () => {
     }
   });
 
+  it("accepts Key Vault's application id as the audience (a token for scope cfa8b339-…/.default)", () => {
+    const token = authority.issue({
+      clientId,
+      objectId,
+      audience: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093',
+    }).token;
+    expect(authority.verify(token, 'https://vault.azure.net').ok).toBe(true);
+    const other = authority.issue({
+      clientId,
+      objectId,
+      audience: '00000002-0000-0000-c000-000000000000',
+    }).token;
+    expect(authority.verify(other, 'https://vault.azure.net').ok).toBe(false);
+  });
+
   it('rejects another audience and says which', () => {
     const { token } = authority.issue({ clientId, objectId, audience: 'https://management.azure.com' });
     const result = authority.verify(token, 'https://vault.azure.net');

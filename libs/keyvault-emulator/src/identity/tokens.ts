@@ -4,6 +4,8 @@ import {
   EMULATOR_RESOURCE_GROUP,
   EMULATOR_SUBSCRIPTION_ID,
 } from '../constants.js';
+import { KEY_VAULT_AUDIENCE } from '../constants.js';
+import { KEY_VAULT_APP_ID } from './entra/entra.constants.js';
 import { CLOCK_SKEW_SECONDS, issuerFor } from './identity.constants.js';
 
 /** What the identity endpoints put into a token. */
@@ -71,6 +73,15 @@ const opaque = (bytes: number): string => randomBytes(bytes).toString('base64url
 
 /** Audiences compare without a trailing slash: Key Vault accepts `https://vault.azure.net` and `…/`. */
 const normalizeAudience = (audience: string): string => audience.replace(/\/+$/, '').toLowerCase();
+
+/**
+ * Key Vault accepts its resource URI and its first-party application id as `aud` (a token requested with
+ * `scope=cfa8b339-82a2-471a-a3c9-0fc0be7a4093/.default` carries the id), nothing else.
+ */
+function audienceAccepted(aud: string, expected: string): boolean {
+  if (normalizeAudience(aud) === normalizeAudience(expected)) return true;
+  return normalizeAudience(expected) === KEY_VAULT_AUDIENCE && aud.toLowerCase() === KEY_VAULT_APP_ID;
+}
 
 /**
  * Signs and checks the access tokens of the emulated managed identities: RS256 JWTs with the claims
@@ -200,7 +211,7 @@ export class TokenAuthority {
       Buffer.from(encodedSignature, 'base64url'),
     );
     if (!valid) return { ok: false, reason: 'invalid signature' };
-    if (typeof payload.aud !== 'string' || normalizeAudience(payload.aud) !== normalizeAudience(audience)) {
+    if (typeof payload.aud !== 'string' || !audienceAccepted(payload.aud, audience)) {
       return { ok: false, reason: `invalid audience ${String(payload.aud)} (expected ${audience})` };
     }
     if (payload.iss !== issuerFor(this.tenantId)) {
