@@ -51,11 +51,14 @@ describe('transient failures are retried', () => {
     },
   );
 
-  it('gives up on 429 after maxRetries with THROTTLED', async () => {
+  it('keeps retrying 429 past maxRetries until the deadline, then fails with THROTTLED and the counts', async () => {
     const s = await setup([{ route: 'secrets.get', status: 429 }]);
-    const error = await rejectionOf(s.load({ maxRetries: 2 }));
+    const error = await rejectionOf(s.load({ maxRetries: 2, timeoutMs: 1500 }));
     expect(error.code).toBe('THROTTLED');
-    expect(error.message).toContain('after 2 retries');
+    expect(error.message).toContain('timeoutMs (1500 ms)');
+    const received = Number(/: (\d+) responses 429/.exec(error.message)![1]);
+    expect(received).toBeGreaterThan(3); // more than maxRetries + 1: throttling is bounded by the deadline
+    expect(s.count('secrets.get', 429)).toBeGreaterThanOrEqual(received);
     expect(s.count('secrets.get', 200)).toBe(0);
     expectNoCanary(error, s.logger.lines);
   });

@@ -3,6 +3,8 @@ export interface NetworkGuardViolation {
   message: string;
   pid: number;
 }
+/** True for `invalid` and `*.invalid`, which the guard fails with ENOTFOUND without a DNS query. */
+export declare function isInvalidHost(host: string | undefined | null): boolean;
 export declare function isLoopbackHost(host: string | undefined | null): boolean;
 export declare const networkGuard: {
   readonly violations: NetworkGuardViolation[];

@@ -7,6 +7,9 @@
 // so the test that caused it fails even when the caller (e.g. DefaultAzureCredential probing IMDS)
 // swallows the connection error.
 //
+// A `.invalid` host (RFC 6761) fails with ENOTFOUND as a resolver would answer, without a DNS query:
+// tests of an unresolvable vault host use one.
+//
 // Plain JavaScript on purpose: it must load in any child process without a TypeScript loader.
 import { appendFileSync } from 'node:fs';
 import net from 'node:net';
@@ -36,12 +39,42 @@ function targetOf(args) {
   return { host: typeof args[1] === 'string' ? args[1] : 'localhost', port: first };
 }
 
+/** RFC 6761: `.invalid` names never resolve. The guard answers for them, so no DNS query leaves the machine. */
+export function isInvalidHost(host) {
+  const h = String(host ?? '')
+    .toLowerCase()
+    .replace(/\.$/, '');
+  return h === 'invalid' || h.endsWith('.invalid');
+}
+
+function notFoundLookup(hostname, _options, callback) {
+  const error = Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+    code: 'ENOTFOUND',
+    errno: -3008,
+    syscall: 'getaddrinfo',
+    hostname,
+  });
+  process.nextTick(() => callback(error));
+}
+
+/** The same connect arguments with a lookup that fails like a resolver that knows no such name. */
+function withNotFoundLookup(args) {
+  if (Array.isArray(args[0]))
+    return [[{ ...args[0][0], lookup: notFoundLookup }, ...args[0].slice(1)], ...args.slice(1)];
+  if (args[0] !== null && typeof args[0] === 'object')
+    return [{ ...args[0], lookup: notFoundLookup }, ...args.slice(1)];
+  const [port, host, ...rest] = args;
+  const callback = rest.find((a) => typeof a === 'function');
+  return [{ port: Number(port), host, lookup: notFoundLookup }, ...(callback ? [callback] : [])];
+}
+
 function install() {
   if (globalThis[GUARD]) return globalThis[GUARD];
   const violations = [];
   const originalConnect = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function guardedConnect(...args) {
     const target = targetOf(args);
+    if (target && isInvalidHost(target.host)) return originalConnect.apply(this, withNotFoundLookup(args));
     if (target && !isLoopbackHost(target.host)) {
       const address = `${target.host}:${target.port}`;
       const message =

@@ -42,7 +42,7 @@ describe('buildClientOptions', () => {
     expect(options.additionalPolicies!.map((p) => [p.policy.name, p.position])).toEqual([
       ['own', 'perCall'],
       ['keyVaultConfigResponseGuardPolicy', 'perCall'],
-      [THROTTLING_RETRY_POLICY_NAME, 'perCall'],
+      [THROTTLING_RETRY_POLICY_NAME, 'perRetry'],
       ['keyVaultConfigErrorBodyPolicy', 'perCall'],
       ['keyVaultConfigTimelinePolicy', 'perRetry'],
     ]);

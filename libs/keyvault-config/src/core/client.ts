@@ -64,7 +64,8 @@ const errorBodyPolicy: PipelinePolicy = {
 };
 
 /**
- * Options every client is built with: the caller's, plus loopback handling, the 429 retry policy and the
+ * Options every client is built with: the caller's, plus loopback handling, the vault throttle policy
+ * (perRetry: inside the SDK's retry, so it alone handles 429s — retry.ts), the error-body policy and the
  * startup timeline's recorder.
  */
 export function buildClientOptions(
@@ -80,7 +81,7 @@ export function buildClientOptions(
       ...(clientOptions?.additionalPolicies ?? []),
       // Outermost of ours: it judges the answer the SDK would read, after every retry.
       { policy: responseGuardPolicy, position: 'perCall' },
-      { policy: throttlingRetryPolicy(retryOptions), position: 'perCall' },
+      { policy: throttlingRetryPolicy(retryOptions), position: 'perRetry' },
       { policy: errorBodyPolicy, position: 'perCall' },
       // After the retry policy: sees each attempt, and the Authorization header the challenge set.
       { policy: timelinePolicy(), position: 'perRetry' },

@@ -305,6 +305,22 @@ export interface KeyVaultTimelineEntry {
 }
 
 /** What a load did. Never holds a value. */
+/**
+ * How much the vaults' throttling (429) slowed a load down. All zero (and `lowestConcurrency` the
+ * load's `concurrency`) when no vault throttled.
+ */
+export interface KeyVaultThrottlingFigures {
+  /** 429 responses this load received (every one was waited out and retried). */
+  responses429: number;
+  /** Wall-clock ms during which at least one of the load's requests waited for a vault's throttle. */
+  waitedMs: number;
+  /**
+   * Lowest number of requests in flight toward a throttled vault that the process's throttle
+   * controller allowed during the load (it halves on each throttling episode, down to 1).
+   */
+  lowestConcurrency: number;
+}
+
 export interface KeyVaultLoadReport {
   /** Vault hosts, in load order. */
   vaults: string[];
@@ -316,6 +332,8 @@ export interface KeyVaultLoadReport {
   /** Number of keys loaded (skipped ones excluded). */
   loaded: number;
   entries: KeyVaultReportEntry[];
+  /** Throttling (429) met by this load: responses, time spent waiting, lowest concurrency reached. */
+  throttling: KeyVaultThrottlingFigures;
   /** Set when `optional: true` swallowed a failure. */
   error?: { code: string; message: string };
   /**

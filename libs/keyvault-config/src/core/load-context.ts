@@ -9,6 +9,7 @@ import type { ResolvedOptions } from './options.js';
 import type { Pool, TaskGroup } from './pool.js';
 import type { RememberedSecret } from './refresh-reuse.js';
 import type { ReportSubject } from './report.js';
+import type { LoadThrottle } from './throttle-scope.js';
 
 /** One secret's outcome inside a layer (a vault, or the references). */
 export interface Slot {
@@ -54,4 +55,6 @@ export interface LoadContext extends LoadCycle {
   now: Date;
   /** What is being waited for now — `the secret list of <host>`, `secret 'X' in <host>` — for TIMEOUT's message. */
   pending: Set<string>;
+  /** The load's deadline and throttling figures (shared with the pipeline through async context). */
+  throttle: LoadThrottle;
 }

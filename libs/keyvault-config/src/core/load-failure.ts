@@ -12,8 +12,10 @@ import {
   vaultNameOf,
   type SdkErrorContext,
 } from './errors.js';
+import type { KeyVaultThrottlingFigures } from './interfaces.js';
 import type { LoadContext } from './load-context.js';
-import { loadTimedOut } from './messages/index.js';
+import { loadTimedOut, throttledUntilDeadline } from './messages/index.js';
+import { ThrottleDeadlineError, type LoadThrottle } from './throttle-scope.js';
 
 /**
  * The KeyVaultConfigError for `error`. Inside a load (`load` given) an abort is the load's deadline and
@@ -24,8 +26,13 @@ export function toLoadFailure(error: unknown, sdk: SdkErrorContext, load?: LoadC
   if (isKeyVaultConfigError(error)) return error;
   const credentialError = toCredentialError(error);
   if (credentialError) return credentialError;
+  if (error instanceof ThrottleDeadlineError) {
+    return throttledError(sdk, load?.options.timeoutMs ?? 0, error.figures);
+  }
   if (!load) return mapSdkError(error, sdk);
-  if (isAbortError(error)) return timeoutError(load.options.timeoutMs, sdk.vault ? [sdk.vault] : []);
+  if (isAbortError(error)) {
+    return timeoutError(load.options.timeoutMs, sdk.vault ? [sdk.vault] : [], undefined, load.throttle);
+  }
   return mapSdkError(error, {
     ...sdk,
     credential: load.credential.describe(),
@@ -33,12 +40,33 @@ export function toLoadFailure(error: unknown, sdk: SdkErrorContext, load?: LoadC
   });
 }
 
-/** The load did not finish within `timeoutMs`. */
+/** THROTTLED with the load's figures: the vault's throttle held the load past its deadline. */
+function throttledError(
+  sdk: SdkErrorContext,
+  timeoutMs: number,
+  figures: KeyVaultThrottlingFigures,
+): KeyVaultConfigError {
+  const subject = { vault: sdk.vault, secretName: sdk.secretName, key: sdk.key, variable: sdk.variable };
+  return new KeyVaultConfigError(
+    KeyVaultConfigErrorCode.Throttled,
+    throttledUntilDeadline({ subject, timeoutMs, ...figures }),
+    { vault: sdk.vault, secretName: sdk.secretName, key: sdk.variable ?? sdk.key },
+  );
+}
+
+/**
+ * The load did not finish within `timeoutMs`: THROTTLED (with its figures) when a vault throttled the
+ * load, TIMEOUT otherwise.
+ */
 export function timeoutError(
   timeoutMs: number,
   hosts: string[],
   pending?: { tokenPending: boolean; requests: string[] },
+  throttle?: LoadThrottle,
 ): KeyVaultConfigError {
+  if (throttle && throttle.responses429 > 0) {
+    return throttledError({ operation: 'get', vault: hosts.join(', ') }, timeoutMs, throttle.figures());
+  }
   return new KeyVaultConfigError(
     KeyVaultConfigErrorCode.Timeout,
     loadTimedOut({ timeoutMs, hosts, vaultName: vaultNameOf(hosts[0] ?? ''), ...pending }),

@@ -31,6 +31,7 @@ import { loadExplicit, loadListed, loadReferences } from './sources.js';
 import { isMountOnly, mountOnlyCredential } from './mount/mount-credential.js';
 import { loadMounted } from './mount/mount-source.js';
 import { KeyVaultTimelineRecorder, recordTimeline } from './timeline.js';
+import { LoadThrottle, withLoadThrottle } from './throttle-scope.js';
 import { validateConfig } from './validation.js';
 
 export type { LoadedKey } from './merge.js';
@@ -104,6 +105,7 @@ export async function loadForRefresh(
   let resolved: ResolvedOptions | undefined;
   let credential: ResolvedCredential | undefined;
   let hosts: string[] = [];
+  let throttle: LoadThrottle | undefined;
   const fetched = new Map<string, RememberedSecret>();
   const recorder = new KeyVaultTimelineRecorder();
   try {
@@ -114,9 +116,11 @@ export async function loadForRefresh(
     credential = isMountOnly(resolved, hasReferences)
       ? mountOnlyCredential()
       : resolveCredential({ credential: given, managedIdentityClientId, env }, logger);
+    throttle = loadThrottleFor(resolved);
+    const loadThrottle = throttle;
     const session = { options: resolved, credential, logger };
     const run = await recordTimeline(recorder, () =>
-      runLoad(session.options, session.credential, logger, { fetched }),
+      runLoad(session.options, session.credential, logger, { fetched }, loadThrottle),
     );
     hosts = run.hosts;
     const elapsedMs = performance.now() - started;
@@ -129,8 +133,11 @@ export async function loadForRefresh(
       elapsedMs,
       entries: run.entries,
       timeline: recorder.entries,
+      throttling: throttle.figures(),
     });
-    logger.log(formatLoadLine(report.loaded, [...hosts, ...mounts], elapsedMs, report.credential));
+    logger.log(
+      formatLoadLine(report.loaded, [...hosts, ...mounts], elapsedMs, report.credential, report.throttling),
+    );
     return { result: { config: run.config, report }, keys: run.keys, fetched, session, logger };
   } catch (error) {
     const failure = failureOutsideLoad(error, hosts);
@@ -143,6 +150,7 @@ export async function loadForRefresh(
       loadedAt,
       elapsedMs: performance.now() - started,
       entries: [],
+      throttling: throttle?.figures(),
       error: { code: failure.code, message: failure.message },
       timeline: recorder.entries,
     });
@@ -171,10 +179,14 @@ export async function reloadForRefresh(
   let hosts = session.options.vaults.map((v) => v.host);
   try {
     const { logger, ...rest } = cycle;
-    const run = await runLoad(session.options, session.credential, redactingLogger(logger), {
-      ...rest,
-      refresh: true,
-    });
+    const throttle = loadThrottleFor(session.options);
+    const run = await runLoad(
+      session.options,
+      session.credential,
+      redactingLogger(logger),
+      { ...rest, refresh: true },
+      throttle,
+    );
     hosts = run.hosts;
     const report = buildReport({
       vaults: run.hosts,
@@ -183,6 +195,7 @@ export async function reloadForRefresh(
       loadedAt,
       elapsedMs: performance.now() - started,
       entries: run.entries,
+      throttling: throttle.figures(),
     });
     return { result: { config: run.config, report }, keys: run.keys };
   } catch (error) {
@@ -192,6 +205,11 @@ export async function reloadForRefresh(
 
 function mountDirsOf(options: ResolvedOptions): string[] {
   return options.mounts.map((m) => m.dir);
+}
+
+/** A load's throttling state: its deadline starts now. */
+function loadThrottleFor(options: ResolvedOptions): LoadThrottle {
+  return new LoadThrottle(Date.now() + options.timeoutMs, options.concurrency);
 }
 
 function usableLogger(logger: unknown): KeyVaultConfigLogger | undefined {
@@ -215,7 +233,8 @@ async function runLoad(
   options: ResolvedOptions,
   credential: ResolvedCredential,
   logger: KeyVaultConfigLogger,
-  cycle: LoadCycle = {},
+  cycle: LoadCycle,
+  throttle: LoadThrottle,
 ): Promise<LoadRun> {
   // Malformed references fail before any request.
   const references = options.resolveReferences ? findReferences(options.env, options.vaultDnsSuffix) : [];
@@ -237,6 +256,7 @@ async function runLoad(
     signal: controller.signal,
     now: new Date(),
     pending: new Set(),
+    throttle,
   };
 
   // A stopped refresher cancels its cycle like a failure would: nothing more starts, requests abort.
@@ -246,14 +266,17 @@ async function runLoad(
 
   // One layer per vault or mounted directory, in precedence order (later wins).
   const vaultLayers: Slot[][] = options.layers.map(() => []);
-  options.layers.forEach((ref, i) => {
-    const slots = vaultLayers[i]!;
-    if (ref.kind === 'mount') return group.add(loadMounted(ctx, options.mounts[ref.index]!, slots));
-    const vault = options.vaults[ref.index]!;
-    group.add(vault.explicit ? loadExplicit(ctx, vault, slots) : loadListed(ctx, vault, slots));
-  });
   const referenceSlots: Slot[] = [];
-  loadReferences(ctx, references, referenceSlots);
+  // Every request of the sources (and of the fetches they schedule) sees this load's throttle state.
+  withLoadThrottle(throttle, () => {
+    options.layers.forEach((ref, i) => {
+      const slots = vaultLayers[i]!;
+      if (ref.kind === 'mount') return group.add(loadMounted(ctx, options.mounts[ref.index]!, slots));
+      const vault = options.vaults[ref.index]!;
+      group.add(vault.explicit ? loadExplicit(ctx, vault, slots) : loadListed(ctx, vault, slots));
+    });
+    loadReferences(ctx, references, referenceSlots);
+  });
   try {
     await settleWithin(ctx, controller, hosts);
   } finally {
@@ -278,7 +301,12 @@ async function settleWithin(ctx: LoadContext, controller: AbortController, hosts
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
       const tokenPending = ctx.credential.tokenPending?.() === true;
-      const error = timeoutError(options.timeoutMs, hosts, { tokenPending, requests: [...ctx.pending] });
+      const error = timeoutError(
+        options.timeoutMs,
+        hosts,
+        { tokenPending, requests: [...ctx.pending] },
+        ctx.throttle,
+      );
       group.fail(error);
       reject(error);
     }, options.timeoutMs);

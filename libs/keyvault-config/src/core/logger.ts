@@ -3,7 +3,11 @@
  */
 import { LOG_PREFIX } from './constants.js';
 import { formatCredentialInfo } from './credential.js';
-import type { KeyVaultConfigLogger, KeyVaultCredentialInfo } from './interfaces.js';
+import type {
+  KeyVaultConfigLogger,
+  KeyVaultCredentialInfo,
+  KeyVaultThrottlingFigures,
+} from './interfaces.js';
 import { CREDENTIAL_NOT_YET_KNOWN, loadedLine } from './messages/index.js';
 
 /** Console with a `[KeyVaultConfig]` prefix. The only place in the core that writes to the console. */
@@ -23,13 +27,14 @@ export function describeCredential(info: KeyVaultCredentialInfo | undefined): st
 
 /**
  * The one info line per load: "Loaded N secrets from <host>[, <host>] in X ms using <credential>
- * (<detail>) as <identity>".
+ * (<detail>) as <identity>", with the throttling figures when a vault throttled the load.
  */
 export function formatLoadLine(
   loaded: number,
   hosts: readonly string[],
   elapsedMs: number,
   credential: KeyVaultCredentialInfo | undefined,
+  throttling?: KeyVaultThrottlingFigures,
 ): string {
-  return loadedLine({ loaded, hosts, elapsedMs, credential: describeCredential(credential) });
+  return loadedLine({ loaded, hosts, elapsedMs, credential: describeCredential(credential), throttling });
 }

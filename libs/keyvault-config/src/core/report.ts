@@ -8,6 +8,7 @@ import type {
   KeyVaultLoadReport,
   KeyVaultReportEntry,
   KeyVaultTimelineEntry,
+  KeyVaultThrottlingFigures,
 } from './interfaces.js';
 import { redactPayload } from './redaction.js';
 
@@ -56,6 +57,8 @@ export function buildReport(input: {
   loadedAt: Date;
   elapsedMs: number;
   entries: KeyVaultReportEntry[];
+  /** Absent: no request was made (e.g. the options were invalid). */
+  throttling?: KeyVaultThrottlingFigures;
   error?: { code: string; message: string };
   timeline?: KeyVaultTimelineEntry[];
 }): KeyVaultLoadReport {
@@ -66,6 +69,7 @@ export function buildReport(input: {
     elapsedMs: Math.round(input.elapsedMs),
     loaded: input.entries.filter((e) => e.status === 'loaded').length,
     entries: input.entries,
+    throttling: input.throttling ?? { responses429: 0, waitedMs: 0, lowestConcurrency: 0 },
   };
   if (input.credential) report.credential = input.credential;
   if (input.error) report.error = input.error;

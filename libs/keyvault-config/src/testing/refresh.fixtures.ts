@@ -36,6 +36,7 @@ export function snapshot(
       loadedAt: new Date(0),
       elapsedMs: 1,
       loaded: map.size,
+      throttling: { responses429: 0, waitedMs: 0, lowestConcurrency: 32 },
       entries: [
         ...[...map.values()].map((k) => ({
           key: k.key,

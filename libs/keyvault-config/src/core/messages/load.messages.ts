@@ -14,9 +14,16 @@ export function loadedLine(p: {
   elapsedMs: number;
   /** The credential as `describeCredential` words it. */
   credential: string;
+  /** Mentioned when the load met throttling. */
+  throttling?: { responses429: number; waitedMs: number; lowestConcurrency: number };
 }): string {
   const from = p.hosts.length > 0 ? p.hosts.join(', ') : 'no vault';
-  return `Loaded ${p.loaded} secret${p.loaded === 1 ? '' : 's'} from ${from} in ${Math.round(p.elapsedMs)} ms using ${p.credential}`;
+  const t = p.throttling;
+  const throttled =
+    t && t.responses429 > 0
+      ? ` (throttled: ${t.responses429} responses 429, waited ${(t.waitedMs / 1000).toFixed(1)} s, concurrency down to ${t.lowestConcurrency})`
+      : '';
+  return `Loaded ${p.loaded} secret${p.loaded === 1 ? '' : 's'} from ${from} in ${Math.round(p.elapsedMs)} ms${throttled} using ${p.credential}`;
 }
 
 /** The load's deadline passed. */

@@ -124,6 +124,17 @@ describe('vault error messages', () => {
       `"Key Vault my-vault.vault.azure.net kept throttling (429) after 4 retries while reading the secrets of my-vault.vault.azure.net. Lower \`concurrency\`, raise \`maxRetries\`, use explicit mode to read fewer secrets, or spread the startups of many instances (Key Vault allows about 4000 secret reads per 10 s per vault)."`,
     );
     expect(
+      m.throttledUntilDeadline({
+        subject: secret,
+        timeoutMs: 60_000,
+        responses429: 41,
+        waitedMs: 57_250,
+        lowestConcurrency: 1,
+      }),
+    ).toMatchInlineSnapshot(
+      `"Key Vault my-vault.vault.azure.net kept throttling (429) while reading secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net: 41 responses 429, 57.3 s spent waiting (concurrency lowered to 1), and the load could not finish within timeoutMs (60000 ms). The vault's limit (about 4000 secret reads per 10 s) is shared by every instance that reads it: raise \`timeoutMs\`, read fewer secrets (explicit mode \`secrets\`, a \`prefix\` per app), use one vault per app and region, stagger the startups of many instances, or mount the secrets with the Secrets Store CSI driver."`,
+    );
+    expect(
       m.serviceFailed({ subject: secret, status: 503, code: 'ServiceUnavailable', maxRetries: 4 }),
     ).toMatchInlineSnapshot(
       `"Key Vault my-vault.vault.azure.net failed with 503 ServiceUnavailable after 4 retries while reading secret 'Db--Password' (key 'Db.Password') in my-vault.vault.azure.net. The service is unavailable: retry later, check https://status.azure.com, or raise \`maxRetries\` / \`timeoutMs\`."`,
@@ -614,6 +625,22 @@ describe('load messages', () => {
       m.loadedLine({ loaded: 3, hosts: [], elapsedMs: 0.6, credential: m.CREDENTIAL_NOT_YET_KNOWN }),
     ).toMatchInlineSnapshot(
       `"Loaded 3 secrets from no vault in 1 ms using a credential that has not issued a token yet"`,
+    );
+    // Throttling is mentioned only when a vault throttled the load.
+    const throttling = { responses429: 0, waitedMs: 0, lowestConcurrency: 32 };
+    expect(m.loadedLine({ loaded: 2, hosts: [VAULT], elapsedMs: 5, credential: 'X', throttling })).toBe(
+      'Loaded 2 secrets from my-vault.vault.azure.net in 5 ms using X',
+    );
+    expect(
+      m.loadedLine({
+        loaded: 400,
+        hosts: [VAULT],
+        elapsedMs: 21_480,
+        credential: 'X',
+        throttling: { responses429: 57, waitedMs: 18_930, lowestConcurrency: 1 },
+      }),
+    ).toMatchInlineSnapshot(
+      `"Loaded 400 secrets from my-vault.vault.azure.net in 21480 ms (throttled: 57 responses 429, waited 18.9 s, concurrency down to 1) using X"`,
     );
   });
 });

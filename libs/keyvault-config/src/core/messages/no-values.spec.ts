@@ -93,6 +93,16 @@ const functions: Record<string, Case[]> = {
   secretNotFound: [() => m.secretNotFound({ subject, vaultName: 'v' })],
   notAKeyVault: [() => m.notAKeyVault(withValue({ vault: 'v', vaultName: 'v' }))],
   throttled: [() => m.throttled({ subject, maxRetries: 4 })],
+  throttledUntilDeadline: [
+    () =>
+      m.throttledUntilDeadline({
+        subject,
+        timeoutMs: 60_000,
+        responses429: 12,
+        waitedMs: 5400,
+        lowestConcurrency: 1,
+      }),
+  ],
   serviceFailed: [() => m.serviceFailed({ subject, status: 503, maxRetries: 4 })],
   unexpectedStatus: [() => m.unexpectedStatus({ subject, status: 400 })],
   tokenRequestTimedOut: [() => m.tokenRequestTimedOut(30_000)],
@@ -159,7 +169,17 @@ const functions: Record<string, Case[]> = {
   ],
   loadTimedOut: [() => m.loadTimedOut(withValue({ timeoutMs: 1, hosts: ['v'], vaultName: 'v' }))],
   continuingWithoutVault: [() => m.continuingWithoutVault('The vault v is unreachable (ECONNREFUSED).')],
-  loadedLine: [() => m.loadedLine(withValue({ loaded: 1, hosts: ['v'], elapsedMs: 1, credential: 'X' }))],
+  loadedLine: [
+    () => m.loadedLine(withValue({ loaded: 1, hosts: ['v'], elapsedMs: 1, credential: 'X' })),
+    () =>
+      m.loadedLine({
+        loaded: 1,
+        hosts: ['v'],
+        elapsedMs: 1,
+        credential: 'X',
+        throttling: { responses429: 3, waitedMs: 1200, lowestConcurrency: 2 },
+      }),
+  ],
   mountedFileUnreadable: [() => m.mountedFileUnreadable(withValue({ path: '/mnt/Db', problem: 'gone' }))],
   mountDirectoryUnreadable: [() => m.mountDirectoryUnreadable(withValue({ dir: '/mnt', problem: 'gone' }))],
   mountedJsonInvalid: [() => m.mountedJsonInvalid(withValue({ path: '/mnt/Db.json' }))],

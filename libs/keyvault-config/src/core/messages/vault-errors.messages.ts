@@ -147,6 +147,21 @@ export function hostNotResolved(p: { subject: VaultSubject; vaultName: string; c
   return `The vault host ${p.subject.vault} could not be resolved (${p.code}) while reading ${subjectOf(p.subject)}. Check the vault URL (\`${azKeyVaultShow(p.vaultName, 'properties.vaultUri')}\`), the DNS suffix of your cloud (\`vaultDnsSuffix\`), and private DNS zones if the vault has a private endpoint.`;
 }
 
+/**
+ * Throttled until the load's deadline: the vault's throttle would hold the load's requests past
+ * `timeoutMs` (or still held them when it passed).
+ */
+export function throttledUntilDeadline(p: {
+  subject: VaultSubject;
+  timeoutMs: number;
+  responses429: number;
+  waitedMs: number;
+  lowestConcurrency: number;
+}): string {
+  const waited = (p.waitedMs / 1000).toFixed(1);
+  return `Key Vault ${p.subject.vault} kept throttling (429) while reading ${subjectOf(p.subject)}: ${p.responses429} responses 429, ${waited} s spent waiting (concurrency lowered to ${p.lowestConcurrency}), and the load could not finish within timeoutMs (${p.timeoutMs} ms). The vault's limit (about 4000 secret reads per 10 s) is shared by every instance that reads it: raise \`timeoutMs\`, read fewer secrets (explicit mode \`secrets\`, a \`prefix\` per app), use one vault per app and region, stagger the startups of many instances, or mount the secrets with the Secrets Store CSI driver.`;
+}
+
 /** A TLS failure (untrusted CA, name mismatch, …). */
 export function tlsFailed(p: { subject: VaultSubject; code: string }): string {
   return `The TLS connection to ${p.subject.vault} failed (${p.code}) while reading ${subjectOf(p.subject)}. A proxy or a private CA is intercepting HTTPS: trust its CA with NODE_EXTRA_CA_CERTS=<ca.pem> or \`clientOptions.tlsOptions.ca\`; for the local emulator use its CA certificate.`;
