@@ -2,7 +2,7 @@
  * The emulator in a process of its own, for benchmarks: the client under test must not share an event
  * loop (nor, on a small machine, a core) with the server's TLS, JWT checks and JSON.
  *
- *   node bench/emulator-process.mjs --n 1000 --latency 20 [--seed FILE]
+ *   node bench/emulator-process.mjs --n 1000 --latency 20 [--seed FILE] [--throttle N]
  *
  * Prints the emulator's environment as `NAME=value` lines on stdout (the same five lines as the
  * emulator's CLI), then runs until SIGINT/SIGTERM or until its parent goes away.
@@ -24,6 +24,8 @@ const { values } = parseArgs({
     n: { type: 'string', default: '1000' },
     latency: { type: 'string', default: '20' },
     seed: { type: 'string' },
+    // Key Vault's throttle: N transactions per vault per 10 s, 429 without Retry-After (bench:fleet).
+    throttle: { type: 'string' },
   },
 });
 
@@ -50,7 +52,11 @@ tls.Server.prototype.emit = function countingEmit(event, socket, ...rest) {
 setMaxListeners(0);
 
 const seed = values.seed ? JSON.parse(readFileSync(values.seed, 'utf8')) : benchSeed(Number(values.n));
-const emulator = await startEmulator({ seed, latencyMs: Number(values.latency) });
+const emulator = await startEmulator({
+  seed,
+  latencyMs: Number(values.latency),
+  ...(values.throttle ? { throttle: Number(values.throttle) } : {}),
+});
 
 let cpuBase = process.cpuUsage();
 process.on('message', (message) => {

@@ -11,10 +11,14 @@
  * - `naive-serial`: list everything first, then one get after the other.
  * - `library-explicit`, `sdk-listfirst`, `dotnet-als`: diagnostics, see EXTRA_STRATEGIES in
  *   bench-seed.mjs.
+ * - `dotnet-retry` (bench:fleet): `dotnet` with Azure.Core's (.NET) default retry, which — unlike the
+ *   JS SDK's — retries a 429 without Retry-After: 3 retries, exponential from 0.8 s (×2 each, ±20 %
+ *   jitter), Retry-After when sent.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { retryPolicy } from '@azure/core-rest-pipeline';
 import { SecretClient } from '@azure/keyvault-secrets';
 import { benchSeed, EXTRA_STRATEGIES, STRATEGIES } from './bench-seed.mjs';
 
@@ -50,6 +54,23 @@ function sdkClient(vaultUrl, credential) {
   return new SecretClient(vaultUrl, credential, { disableChallengeResourceVerification: true });
 }
 
+/** Azure.Core's (.NET) default retry for 429, which the JS SDK's default policy does not retry. */
+function dotnetRetryClient(vaultUrl, credential) {
+  const strategy = {
+    name: 'azureCoreDotnet429',
+    retry({ retryCount, response }) {
+      if (response?.status !== 429) return { skipStrategy: true };
+      const header = Number(response.headers.get('retry-after'));
+      const backoff = Math.min(60_000, 800 * 2 ** retryCount) * (0.8 + Math.random() * 0.4);
+      return { retryAfterInMs: Number.isFinite(header) && header > 0 ? header * 1000 : backoff };
+    },
+  };
+  return new SecretClient(vaultUrl, credential, {
+    disableChallengeResourceVerification: true,
+    additionalPolicies: [{ policy: retryPolicy([strategy], { maxRetries: 3 }), position: 'perCall' }],
+  });
+}
+
 /** At most `limit` tasks at once (what SemaphoreSlim does in ParallelSecretLoader). */
 function semaphore(limit) {
   let active = 0;
@@ -71,7 +92,7 @@ function semaphore(limit) {
 }
 
 /** Runs one strategy; resolves to the number of secrets loaded. */
-export async function runStrategy(strategy, { vaultUrl, credential, concurrency, n }) {
+export async function runStrategy(strategy, { vaultUrl, credential, concurrency, n, onReport }) {
   switch (strategy) {
     case 'library':
     case 'library-explicit': {
@@ -84,14 +105,19 @@ export async function runStrategy(strategy, { vaultUrl, credential, concurrency,
         env: {},
         logger: quiet,
       });
+      onReport?.(report);
       return report.loaded;
     }
     case 'dotnet-als':
       // What a library using AsyncLocalStorage once does to every later promise on Node 20/22.
       new AsyncLocalStorage().run(undefined, () => undefined);
     // falls through
-    case 'dotnet': {
-      const client = sdkClient(vaultUrl, credential);
+    case 'dotnet':
+    case 'dotnet-retry': {
+      const client =
+        strategy === 'dotnet-retry'
+          ? dotnetRetryClient(vaultUrl, credential)
+          : sdkClient(vaultUrl, credential);
       const gate = semaphore(concurrency ?? DOTNET_CONCURRENCY);
       const fetches = [];
       for await (const page of client.listPropertiesOfSecrets().byPage()) {
@@ -142,7 +168,7 @@ export async function runStrategy(strategy, { vaultUrl, credential, concurrency,
     }
     default:
       throw new Error(
-        `Unknown strategy '${strategy}' (known: ${[...STRATEGIES, ...EXTRA_STRATEGIES].join(', ')}).`,
+        `Unknown strategy '${strategy}' (known: ${[...STRATEGIES, ...EXTRA_STRATEGIES, 'dotnet-retry'].join(', ')}).`,
       );
   }
 }

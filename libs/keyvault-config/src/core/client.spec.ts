@@ -27,7 +27,7 @@ describe('buildClientOptions', () => {
     expect(buildClientOptions(loopback, undefined, 4)).not.toHaveProperty('allowInsecureConnection');
   });
 
-  it('passes client options through and adds the retry policies after the caller’s', () => {
+  it('passes client options through: the throttle first of the perRetry policies, the others after the caller’s', () => {
     const own = {
       policy: { name: 'own', sendRequest: async () => ({}) as never },
       position: 'perCall' as const,
@@ -40,9 +40,9 @@ describe('buildClientOptions', () => {
     expect(options.tlsOptions).toEqual({ ca: 'PEM' });
     expect(options.retryOptions).toEqual({ retryDelayInMs: 5, maxRetries: 2 });
     expect(options.additionalPolicies!.map((p) => [p.policy.name, p.position])).toEqual([
+      [THROTTLING_RETRY_POLICY_NAME, 'perRetry'],
       ['own', 'perCall'],
       ['keyVaultConfigResponseGuardPolicy', 'perCall'],
-      [THROTTLING_RETRY_POLICY_NAME, 'perRetry'],
       ['keyVaultConfigErrorBodyPolicy', 'perCall'],
       ['keyVaultConfigTimelinePolicy', 'perRetry'],
     ]);

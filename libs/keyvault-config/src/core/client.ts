@@ -78,10 +78,12 @@ export function buildClientOptions(
     ...clientOptions,
     retryOptions,
     additionalPolicies: [
+      // First of the perRetry policies, so that the caller's perRetry policies still see every
+      // attempt, the throttle's retries included.
+      { policy: throttlingRetryPolicy(retryOptions), position: 'perRetry' },
       ...(clientOptions?.additionalPolicies ?? []),
       // Outermost of ours: it judges the answer the SDK would read, after every retry.
       { policy: responseGuardPolicy, position: 'perCall' },
-      { policy: throttlingRetryPolicy(retryOptions), position: 'perRetry' },
       { policy: errorBodyPolicy, position: 'perCall' },
       // After the retry policy: sees each attempt, and the Authorization header the challenge set.
       { policy: timelinePolicy(), position: 'perRetry' },

@@ -7,7 +7,7 @@ import {
   type ThrottleWaiter,
 } from './throttle-controller.js';
 
-const BACKOFF = { baseDelayMs: 1000, maxDelayMs: 16_000 };
+const BACKOFF = { baseDelayMs: 1000, maxDelayMs: 8000 };
 
 beforeEach(() => {
   vi.useFakeTimers({ now: 1_000_000 });
@@ -40,7 +40,7 @@ describe('fullJitterDelay', () => {
     expect(fullJitterDelay(0, BACKOFF, () => 0.5)).toBe(1000);
     expect(fullJitterDelay(0, BACKOFF, () => 0.9999)).toBeLessThan(2000);
     expect(fullJitterDelay(2, BACKOFF, () => 0.5)).toBe(4000);
-    expect(fullJitterDelay(40, BACKOFF, () => 0.9999)).toBeLessThanOrEqual(16_000);
+    expect(fullJitterDelay(40, BACKOFF, () => 0.9999)).toBeLessThanOrEqual(8000);
   });
 });
 

@@ -11,8 +11,8 @@ import { abortError } from './abort.js';
 
 /** Backoff of the first episode; each further episode without a success doubles it. */
 export const THROTTLE_BASE_DELAY_MS = 1000;
-/** Longest backoff (Key Vault's window is 10 s: waiting much longer only loses time). */
-export const THROTTLE_MAX_DELAY_MS = 16_000;
+/** Ceiling of the jittered backoff: Key Vault counts no rejected request, and its window is 10 s, so a longer wait only loses time. */
+export const THROTTLE_MAX_DELAY_MS = 8000;
 /** Above this many requests in flight the controller stops limiting (the load's pool limits). */
 const UNCAPPED_ABOVE = 64;
 
