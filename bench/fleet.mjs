@@ -107,6 +107,13 @@ async function startEmulator() {
   return { child, env, admin };
 }
 
+/** The first IPC message of `type` from a replica; rejects if it exits first. */
+const message = (child, type) =>
+  new Promise((resolveMessage, reject) => {
+    child.on('message', (m) => m?.type === type && resolveMessage(m));
+    child.once('exit', (code) => reject(new Error(`replica exited (${code}) before '${type}'`)));
+  });
+
 /** Forks R replicas, waits until every one is armed, then starts them together. */
 async function runFleet(emulator, run) {
   // A fresh window for every fleet: the throttle forgets earlier usage when it is set.
@@ -118,11 +125,6 @@ async function runFleet(emulator, run) {
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     }),
   );
-  const message = (child, type) =>
-    new Promise((resolveMessage, reject) => {
-      child.on('message', (m) => m?.type === type && resolveMessage(m));
-      child.once('exit', (code) => reject(new Error(`replica exited (${code}) before '${type}'`)));
-    });
   await Promise.all(replicas.map((c) => message(c, 'armed')));
   const results = replicas.map((c) => message(c, 'result'));
   const started = performance.now();
