@@ -6,7 +6,7 @@
  * as a known authority, so MSAL reads the OpenID configuration from the host itself. For any other host
  * nothing changes: Azure's own authority hosts keep the SDK's validation.
  */
-import { isLoopbackHost } from './options.js';
+import { isLoopbackHost } from './vault-url.js';
 
 /** True when AZURE_AUTHORITY_HOST (or the given host) names a loopback address. */
 export function isLoopbackAuthorityHost(

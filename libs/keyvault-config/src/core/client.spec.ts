@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { describe, expect, it } from 'vitest';
 import { buildClientOptions, getVaultClient } from './client.js';
-import { parseVaultUrl } from './options.js';
+import { parseVaultUrl } from './vault-url.js';
 import { THROTTLING_RETRY_POLICY_NAME } from './retry.js';
 
 const credential: TokenCredential = {

@@ -8,7 +8,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { SecretClient, type SecretClientOptions } from '@azure/keyvault-secrets';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { recordErrorBody } from './errors.js';
-import type { ParsedVaultUrl } from './options.js';
+import type { ParsedVaultUrl } from './vault-url.js';
 import { responseGuardPolicy } from './response-guard.js';
 import { throttlingRetryPolicy } from './retry.js';
 import { timelinePolicy } from './timeline.js';

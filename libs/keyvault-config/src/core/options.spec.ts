@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type { KeyVaultConfigOptions } from './interfaces.js';
-import { isLoopbackHost, parseVaultUrl, resolveOptions } from './options.js';
+import { resolveOptions } from './options.js';
 import { hasReferences } from './references.js';
 
 const VAULT_URL = 'https://my-vault.vault.azure.net';
@@ -164,27 +164,5 @@ describe('resolveOptions', () => {
       ['app-', filter],
       ['x-', filter],
     ]);
-  });
-});
-
-describe('loopback detection', () => {
-  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '[::1]', '::1'])('%s is loopback', (host) =>
-    expect(isLoopbackHost(host)).toBe(true),
-  );
-  it.each([
-    '128.0.0.1',
-    '127.0.0.256',
-    'localhost.evil.com',
-    'my.localhost',
-    '10.0.0.1',
-    'vault.azure.net',
-    '[::2]',
-  ])('%s is not loopback', (host) => expect(isLoopbackHost(host)).toBe(false));
-  it('normalizes the vault URL', () => {
-    expect(parseVaultUrl('  https://My-Vault.vault.azure.net/  ')).toEqual({
-      url: 'https://my-vault.vault.azure.net',
-      host: 'my-vault.vault.azure.net',
-      loopback: false,
-    });
   });
 });

@@ -19,12 +19,10 @@ import {
   KEY_VAULT_URL_ENV,
   MAX_RETRIES_RANGE,
   REFRESH_INTERVAL_RANGE_MS,
-  SECRET_NAME_PATTERN,
   TIMEOUT_RANGE_MS,
   VERSION_PATTERN,
 } from './constants.js';
 import { parseDuration } from './duration.js';
-import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type {
   ExpiryPolicy,
   ExplicitSecret,
@@ -32,8 +30,16 @@ import type {
   KeyVaultConfigOptions,
   KeyVaultSourceOptions,
 } from './interfaces.js';
-import { parseKeyPath } from './key-mapping.js';
-import { invalidOption, optionProblem } from './messages/index.js';
+import { optionProblem } from './messages/index.js';
+import {
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  checkKey,
+  checkOneOf,
+  checkSecretName,
+  invalid,
+} from './option-checks.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import {
   hasMountPath,
@@ -41,16 +47,7 @@ import {
   type ResolvedMountSource,
   type SourceRef,
 } from './mount/mount-options.js';
-
-/** A vault URL after validation. */
-export interface ParsedVaultUrl {
-  /** Normalized origin, e.g. `https://my-vault.vault.azure.net` (no trailing slash). */
-  url: string;
-  /** Host with port, e.g. `127.0.0.1:8443` — what reports and messages show. */
-  host: string;
-  /** 127.0.0.0/8, ::1 or localhost: http allowed, challenge-resource verification off. */
-  loopback: boolean;
-}
+import { parseVaultUrl, type ParsedVaultUrl } from './vault-url.js';
 
 /** One explicitly named secret after validation. */
 export interface ResolvedExplicitSecret {
@@ -99,91 +96,6 @@ export interface ResolvedOptions {
 const EXPIRY_POLICIES: readonly ExpiryPolicy[] = ['load', 'warn', 'skip'];
 const PRECEDENCES = ['vault', 'environment'] as const;
 const DNS_SUFFIX_PATTERN = /^[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i;
-
-function invalid(option: string, problem: string): KeyVaultConfigError {
-  return new KeyVaultConfigError(KeyVaultConfigErrorCode.InvalidOptions, invalidOption(option, problem), {
-    key: option,
-  });
-}
-
-/** True for 127.0.0.0/8, ::1 and `localhost` (the only hosts where http and a foreign challenge are allowed). */
-export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return v4 !== null && v4[1] === '127' && v4.slice(1).every((part) => Number(part) <= 255);
-}
-
-/**
- * Validates a vault URL: https (http only for loopback hosts), no path beyond `/`, no query, no
- * credentials. Returns the normalized origin.
- */
-export function parseVaultUrl(raw: unknown, option = 'vaultUrl'): ParsedVaultUrl {
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    throw invalid(option, optionProblem.missingVaultUrl());
-  }
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw invalid(option, optionProblem.notAUrl(raw.trim()));
-  }
-  if (url.username || url.password) {
-    throw invalid(option, optionProblem.urlWithCredentials());
-  }
-  const loopback = isLoopbackHost(url.hostname);
-  if (url.protocol === 'http:') {
-    if (!loopback) {
-      throw invalid(option, optionProblem.httpNotLoopback(url.host));
-    }
-  } else if (url.protocol !== 'https:') {
-    throw invalid(option, optionProblem.notHttps(url.protocol, url.host));
-  }
-  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) {
-    throw invalid(option, optionProblem.urlWithPath(url.host));
-  }
-  return { url: `${url.protocol}//${url.host}`, host: url.host, loopback };
-}
-
-function checkInteger(option: string, value: unknown, range: { min: number; max: number }): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
-    throw invalid(option, optionProblem.notAnIntegerIn(range, value));
-  }
-  return value;
-}
-
-function checkBoolean(option: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw invalid(option, optionProblem.notABoolean(value));
-  return value;
-}
-
-function checkOneOf<T extends string>(option: string, value: unknown, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'string' || !allowed.includes(value as T)) {
-    throw invalid(option, optionProblem.notOneOf(allowed, value));
-  }
-  return value as T;
-}
-
-function checkFunction<T>(option: string, value: unknown): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw invalid(option, optionProblem.notAFunction(value));
-  return value as T;
-}
-
-function checkSecretName(option: string, name: unknown): string {
-  if (typeof name !== 'string' || !SECRET_NAME_PATTERN.test(name)) {
-    throw invalid(option, optionProblem.invalidSecretName(name));
-  }
-  return name;
-}
-
-function checkKey(option: string, key: unknown): string[] {
-  const path = typeof key === 'string' ? parseKeyPath(key) : undefined;
-  if (!path) throw invalid(option, optionProblem.invalidKey(key));
-  return path;
-}
 
 function resolveDescriptor(
   option: string,

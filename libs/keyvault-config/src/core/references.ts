@@ -9,7 +9,7 @@
 import { DEFAULT_VAULT_DNS_SUFFIX, SECRET_NAME_PATTERN, VERSION_PATTERN } from './constants.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import { malformedReference, referenceProblem as problem } from './messages/index.js';
-import { isLoopbackHost, parseVaultUrl } from './options.js';
+import { isLoopbackHost, parseVaultUrl } from './vault-url.js';
 
 /** A parsed reference. */
 export interface KeyVaultReference {

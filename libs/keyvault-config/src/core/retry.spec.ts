@@ -10,7 +10,7 @@ import {
 import { SecretClient } from '@azure/keyvault-secrets';
 import { describe, expect, it } from 'vitest';
 import { buildClientOptions } from './client.js';
-import { parseVaultUrl } from './options.js';
+import { parseVaultUrl } from './vault-url.js';
 import { HostNotResolvedError, retryAfterMs, throttlingRetryPolicy } from './retry.js';
 import { LoadThrottle, ThrottleDeadlineError, withLoadThrottle } from './throttle-scope.js';
 

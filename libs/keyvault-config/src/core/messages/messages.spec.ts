@@ -209,7 +209,7 @@ describe('option messages', () => {
     const p = m.optionProblem;
     expect([
       p.missingVaultUrl(),
-      p.notAUrl('my-vault'),
+      p.notAUrl(undefined, 8),
       p.urlWithCredentials(),
       p.httpNotLoopback('my-vault.vault.azure.net'),
       p.notHttps('ftp:', 'my-vault.vault.azure.net'),
@@ -244,7 +244,7 @@ describe('option messages', () => {
     ]).toMatchInlineSnapshot(`
       [
         "expected a URL such as https://my-vault.vault.azure.net.",
-        "'my-vault' is not a valid URL; expected https://<vault-name>.vault.azure.net (see \`az keyvault show --name <vault> --query properties.vaultUri\`).",
+        "a string of 8 characters is not a valid URL; expected https://<vault-name>.vault.azure.net (see \`az keyvault show --name <vault> --query properties.vaultUri\`).",
         "the URL must not contain a user name or password.",
         "http:// is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost), not for my-vault.vault.azure.net; use https://my-vault.vault.azure.net.",
         "the URL must use https:// (got ftp://my-vault.vault.azure.net).",

@@ -211,7 +211,7 @@ const valueProblems = [
 /** Problems whose parameters are hosts, URLs or names (shown by design), or that take none. */
 const namedProblems: Record<string, Case> = {
   missingVaultUrl: () => m.optionProblem.missingVaultUrl(),
-  notAUrl: () => m.optionProblem.notAUrl('my-vault'),
+  notAUrl: () => m.optionProblem.notAUrl(undefined, 8),
   urlWithCredentials: () => m.optionProblem.urlWithCredentials(),
   httpNotLoopback: () => m.optionProblem.httpNotLoopback('v.vault.azure.net'),
   notHttps: () => m.optionProblem.notHttps('ftp:', 'v.vault.azure.net'),

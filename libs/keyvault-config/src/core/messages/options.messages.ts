@@ -28,9 +28,12 @@ export function invalidOption(option: string, problem: string): string {
 /** Problems, each a phrase ending in a full stop, passed to {@link invalidOption}. */
 export const optionProblem = {
   missingVaultUrl: (): string => 'expected a URL such as https://my-vault.vault.azure.net.',
-  /** The URL is shown whole: it names a vault, and the user needs to see what was parsed. */
-  notAUrl: (raw: string): string =>
-    `'${raw}' is not a valid URL; expected https://<vault-name>.vault.azure.net (see \`${azKeyVaultShow('<vault>', 'properties.vaultUri')}\`).`,
+  /**
+   * Only the scheme and host are shown (or the length when there is no scheme): what failed to parse may
+   * be a pasted connection string or a URL carrying a signature.
+   */
+  notAUrl: (schemeAndHost: string | undefined, length: number): string =>
+    `${schemeAndHost === undefined ? `a string of ${length} characters` : `'${schemeAndHost}…'`} is not a valid URL; expected https://<vault-name>.vault.azure.net (see \`${azKeyVaultShow('<vault>', 'properties.vaultUri')}\`).`,
   urlWithCredentials: (): string => 'the URL must not contain a user name or password.',
   httpNotLoopback: (host: string): string =>
     `http:// is accepted only for loopback hosts (127.0.0.0/8, ::1, localhost), not for ${host}; use https://${host}.`,

@@ -11,7 +11,8 @@ import {
   isSecretDisabledError,
   mapSdkError,
 } from '../../core/errors.js';
-import { isLoopbackHost, type ResolvedOptions } from '../../core/options.js';
+import type { ResolvedOptions } from '../../core/options.js';
+import { isLoopbackHost } from '../../core/vault-url.js';
 import { isKeyVaultReference, parseKeyVaultReference } from '../../core/references.js';
 import type { DoctorProblem, DoctorReference } from '../doctor.interfaces.js';
 import { addProblem, problemFrom, problemOf } from '../doctor.problems.js';

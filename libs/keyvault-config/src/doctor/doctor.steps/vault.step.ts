@@ -11,7 +11,7 @@ import { createDefaultHttpClient, createPipelineRequest } from '@azure/core-rest
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { KeyVaultConfigErrorCode, vaultNameOf } from '../../core/errors.js';
 import { azKeyVaultShow } from '../../core/messages/index.js';
-import type { ParsedVaultUrl } from '../../core/options.js';
+import type { ParsedVaultUrl } from '../../core/vault-url.js';
 import { CHALLENGE_PROBE_API_VERSION } from '../doctor.constants.js';
 import type { DoctorProblem, DoctorVault } from '../doctor.interfaces.js';
 import { bounded, timed } from '../doctor.timing.js';
