@@ -72,7 +72,9 @@ describe('persistence', () => {
     const tooLarge = await startEmulator({ seed: [{ name: 'big', value: 'z'.repeat(30_000) }] }).catch(
       (e: Error) => e,
     );
-    expect((tooLarge as Error).message).toMatch(/secret 'big'.*25600 bytes/);
+    expect((tooLarge as Error).message).toMatch(
+      /secret 'big': Secret is beyond the maximum permitted length of 25600 characters\./,
+    );
     expect((tooLarge as Error).message).not.toContain('zzzz');
   });
 });

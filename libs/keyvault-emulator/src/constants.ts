@@ -53,6 +53,12 @@ export const DEFAULT_MAX_RESULTS = 25;
 /** Maximum size of a secret value, in bytes (25 KB). */
 export const MAX_SECRET_VALUE_BYTES = 25_600;
 
+/** Key Vault's limits on a secret's metadata ("About Azure Key Vault secrets"): tags and contentType. */
+export const MAX_TAGS = 15;
+export const MAX_TAG_NAME_LENGTH = 512;
+export const MAX_TAG_VALUE_LENGTH = 512;
+export const MAX_CONTENT_TYPE_LENGTH = 255;
+
 /** Secret names: 1–127 characters of 0-9, a-z, A-Z and '-'. */
 export const SECRET_NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { MAX_SECRET_VALUE_BYTES, RECOVERABLE_DAYS, SECRET_NAME_PATTERN } from '../constants.js';
+import { RECOVERABLE_DAYS, SECRET_NAME_PATTERN } from '../constants.js';
+import { assertSecretMetadata, assertSecretValue } from './secret-limits.js';
 import type {
   SetSecretInput,
   StoredSecret,
@@ -30,13 +31,7 @@ export function assertSecretName(name: string): void {
   if (!SECRET_NAME_PATTERN.test(name)) throw VaultErrors.invalidName(name);
 }
 
-/** Throws Key Vault's 400 for a value over 25 KB (counted in UTF-8 bytes). */
-export function assertSecretValue(value: unknown): asserts value is string {
-  if (typeof value !== 'string')
-    throw VaultErrors.invalidBody("The parameter 'value' is required and must be a string.");
-  if (Buffer.byteLength(value, 'utf8') > MAX_SECRET_VALUE_BYTES)
-    throw VaultErrors.valueTooLarge(MAX_SECRET_VALUE_BYTES);
-}
+export { assertSecretValue } from './secret-limits.js';
 
 /** A new version id: 32 lowercase hex characters, like Key Vault's. */
 export function newVersionId(): string {
@@ -74,6 +69,7 @@ export class SecretStore {
   set(input: SetSecretInput): SecretWithVersion {
     assertSecretName(input.name);
     assertSecretValue(input.value);
+    assertSecretMetadata(input);
     const key = input.name.toLowerCase();
     let secret = this.secrets.get(key);
     if (secret?.deleted) throw VaultErrors.deletedButRecoverable(secret.name);
@@ -130,14 +126,22 @@ export class SecretStore {
       .map((secret) => ({ secret, version: secret.versions[secret.versions.length - 1] }));
   }
 
-  /** Versions of a live secret in creation order (empty for an unknown name, as Key Vault answers). */
+  /**
+   * Versions of a live secret in Key Vault's order — by version id, not by creation, so the latest is
+   * anywhere in the list (docs/emulator.md cites the service's answers) — empty for an unknown name, as
+   * Key Vault answers.
+   */
   listVersions(name: string): SecretWithVersion[] {
     const secret = this.find(name);
-    return secret ? secret.versions.map((version) => ({ secret, version })) : [];
+    if (!secret) return [];
+    return [...secret.versions]
+      .sort((a, b) => (a.version < b.version ? -1 : a.version > b.version ? 1 : 0))
+      .map((version) => ({ secret, version }));
   }
 
   /** Changes attributes of a version (latest when omitted). */
   update(name: string, version: string | undefined, patch: UpdateSecretInput): SecretWithVersion {
+    assertSecretMetadata(patch);
     const found = this.get(name, version);
     const target = found.version;
     applyOptional(target, 'contentType', patch.contentType);

@@ -1,5 +1,6 @@
 import type { EmulatorVault, SeedSecret } from '../emulator.interfaces.js';
 import { SeedError, seedToSetInput, toEpochSeconds } from '../seed.js';
+import { assertSecretMetadata } from './secret-limits.js';
 import { assertSecretName, assertSecretValue, type SecretStore } from './store.js';
 import type { UpdateSecretInput } from './store.interfaces.js';
 import type { VaultServer } from './vault.server.js';
@@ -52,15 +53,16 @@ export class VaultHandle implements EmulatorVault {
   }
 }
 
-/** Checks seed secrets as the vault would (name, value size) so mistakes fail before any key is made. */
+/** Checks seed secrets as the vault would (name, value size, tags, contentType) so mistakes fail before any key is made. */
 export function validateSeedSecrets(vaultName: string, secrets: SeedSecret[]): void {
   for (const secret of secrets) {
     const input = seedToSetInput(secret, `seed of vault ${vaultName}`);
     try {
       assertSecretName(input.name);
       assertSecretValue(input.value);
+      assertSecretMetadata(input);
     } catch (error) {
-      // Key Vault's own wording (invalid name, too large), which never includes the value.
+      // Key Vault's own wording (invalid name, too large, invalid property), which never includes the value.
       throw new SeedError(`seed of vault ${vaultName}: secret '${input.name}': ${(error as Error).message}`);
     }
   }

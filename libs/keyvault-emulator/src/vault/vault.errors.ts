@@ -55,8 +55,17 @@ export const VaultErrors = {
     ),
   invalidSkipToken: (): KeyVaultError => badParameter('The $skiptoken parameter is invalid.'),
   invalidBody: (detail: string): KeyVaultError => badParameter(detail),
+  // Key Vault's wording (Azure/azure-cli#5639) and inner code, as docs/emulator.md cites them.
   valueTooLarge: (limit: number): KeyVaultError =>
-    badParameter(`Secret value is too large: the maximum permitted size is ${limit} bytes.`),
+    new KeyVaultError(
+      400,
+      'BadParameter',
+      `Secret is beyond the maximum permitted length of ${limit} characters.`,
+      'SecretTooLarge',
+    ),
+  // What Key Vault answers for more than 15 tags (hashicorp/terraform-provider-azurerm#16780, #16947),
+  // a line break included; the emulator answers it for every metadata limit (tags, contentType).
+  invalidProperty: (): KeyVaultError => badParameter('Property has invalid value\r\n'),
   secretNotFound: (nameOrId: string): KeyVaultError =>
     new KeyVaultError(
       404,

@@ -160,10 +160,10 @@ function attributesInput(raw: Record<string, unknown>): { enabled?: boolean; nbf
   return result;
 }
 
-/** Paging keys: the upper-case name (Key Vault's markers spell it so), or name/version position. */
+/** Paging keys: the upper-case name or version id (Key Vault's markers spell them so). */
 const nameKey = (secret: StoredSecret): string => secret.name.toUpperCase();
-// Versions are listed in creation order and never removed one by one: their position is a stable key.
-const versionKey = (position: number): string => String(position).padStart(8, '0');
+// Versions are listed by id: a page continues at the first id at or after the marker, whatever was added.
+const versionKey = ({ version }: SecretWithVersion): string => version.version.toUpperCase();
 
 function listing<T>(
   all: readonly T[],
@@ -242,7 +242,7 @@ export function executeOperation(
         store.listVersions(name),
         ctx,
         route.listPath ?? `/secrets/${name}/versions`,
-        (_s, index) => versionKey(index),
+        versionKey,
         (s) => secretItem(ctx.baseUrl, s, true),
       );
     case 'deleted.list':
