@@ -17,6 +17,7 @@ export const SETS = [
     name: 'nest10',
     label: 'Nest 10 + config 3',
     app: 'nest-app.ts',
+    terminusMajor: 10,
     dependencies: {
       '@nestjs/common': '^10.0.0',
       '@nestjs/core': '^10.0.0',
@@ -31,9 +32,32 @@ export const SETS = [
     },
   },
   {
+    // The floor of every peer range the package claims, pinned exactly: `^10.0.0` and `^3.2.0` are
+    // promises about 10.0.0 and 3.2.0 too, not only about the newest 10.x and 3.x a fresh install gets.
+    name: 'floor',
+    label: 'Nest 10.0 + config 3.2.0',
+    app: 'nest-app.ts',
+    terminusMajor: 10,
+    // @nestjs/config before 3.3.0 does not await promises in `load`: keyVaultConfig() needs 3.3+
+    // (the README says so); forRoot, forRootAsync, rotation, health and the bridge are proven on 3.2.0.
+    cut: ['load-mode'],
+    dependencies: {
+      '@nestjs/common': '10.0.0',
+      '@nestjs/core': '10.0.0',
+      '@nestjs/platform-express': '10.0.0',
+      '@nestjs/config': '3.2.0',
+      '@nestjs/terminus': '10.0.0',
+      '@nestjs/testing': '10.0.0',
+      'reflect-metadata': '0.1.13',
+      rxjs: '7.2.0',
+      ...TOOLING,
+    },
+  },
+  {
     name: 'nest11',
     label: 'Nest 11 + config 4',
     app: 'nest-app.ts',
+    terminusMajor: 11,
     dependencies: {
       '@nestjs/common': '^11.0.0',
       '@nestjs/core': '^11.0.0',
@@ -51,6 +75,7 @@ export const SETS = [
     name: 'nest12',
     label: 'Nest 12 + config 12',
     app: 'nest-app.ts',
+    terminusMajor: 12,
     dependencies: {
       '@nestjs/common': '^12.0.0',
       '@nestjs/core': '^12.0.0',
@@ -103,8 +128,14 @@ export const COMPILER_OPTIONS = {
   outDir: 'dist',
 };
 
-/** Node majors per set: every set on Node 20 (the oldest we claim); Nest 11, 12 and the core on 22 and 24. */
-export const NODES = { nest10: [20], nest11: [20, 22, 24], nest12: [20, 22, 24], core: [20, 22, 24] };
+/** Node majors per set: every set on Node 20 (the oldest we claim; the floor set there only); Nest 11, 12 and the core on 22 and 24. */
+export const NODES = {
+  floor: [20],
+  nest10: [20],
+  nest11: [20, 22, 24],
+  nest12: [20, 22, 24],
+  core: [20, 22, 24],
+};
 
 /** Every cell: one set, one module kind, one Node major. */
 export function cells() {

@@ -180,7 +180,9 @@ async function main() {
             const what =
               cell.set.name === 'core'
                 ? 'watch, load, rotation, health'
-                : 'forRoot, forRootAsync, load, rotation, health';
+                : cell.set.cut?.includes('load-mode')
+                  ? 'forRoot, forRootAsync, rotation, health'
+                  : 'forRoot, forRootAsync, load, rotation, health';
             return { ok: true, line: `ok    ${label}  ${what} (${seconds(c0)})` };
           } catch (error) {
             return { ok: false, line: `FAIL  ${label} (${seconds(c0)})\n${error.message}` };

@@ -123,6 +123,7 @@ async function appModule(mode: string): Promise<DynamicModule> {
       controllers: [ProbeController, RefreshController],
     };
   }
+  // compat:load-mode {  (cut from sets without it: keyVaultConfig() in `load` needs @nestjs/config 3.3+)
   return {
     module: LoadAppModule,
     imports: [
@@ -136,6 +137,7 @@ async function appModule(mode: string): Promise<DynamicModule> {
     ],
     controllers: [ProbeController],
   };
+  // } compat:load-mode
 }
 
 async function main(): Promise<void> {
