@@ -60,6 +60,14 @@ describe('parseArguments', () => {
     expect(command.kind === 'run' && command.options.systemAssignedRole).toBe('Key Vault Secrets User');
   });
 
+  it('takes --soft-delete-delay in milliseconds (asynchronous soft delete; 0 and omitted: at once)', () => {
+    expect(parseArguments(['--soft-delete-delay', '250'])).toMatchObject({
+      options: { softDeleteDelayMs: 250 },
+    });
+    expect(parseArguments(['--soft-delete-delay=0'])).toMatchObject({ options: { softDeleteDelayMs: 0 } });
+    expect(() => parseArguments(['--soft-delete-delay', '-1'])).toThrow('--soft-delete-delay must be');
+  });
+
   it('takes --throttle-retry-after as a switch (Key Vault sends no Retry-After, so it is off by default)', () => {
     expect(parseArguments(['--throttle', '250'])).toEqual({
       kind: 'run',

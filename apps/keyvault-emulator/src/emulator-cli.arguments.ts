@@ -40,6 +40,8 @@ const VALUE_FLAGS: Readonly<Record<string, FlagHandler>> = {
   '--identity-port': ({ options }, value) =>
     (options.identityPort = integer('--identity-port', value, 0, 65_535)),
   '--latency': ({ options }, value) => (options.latencyMs = integer('--latency', value, 0)),
+  '--soft-delete-delay': ({ options }, value) =>
+    (options.softDeleteDelayMs = integer('--soft-delete-delay', value, 0)),
   '--throttle': ({ options }, value) => (options.throttle = positiveNumber('--throttle', value)),
   '--role': ({ options }, value) => {
     try {

@@ -30,6 +30,8 @@ Options:
                          "Key Vault Secrets User", "Key Vault Reader", "none", or officer|user|reader|none
   --token-lifetime S     Lifetime of issued tokens in seconds (default 3600)
   --latency MS           Fixed latency added to every vault request
+  --soft-delete-delay MS Asynchronous soft delete: deletes, recovers and purges finish after MS (gets answer
+                         404 and sets 409 meanwhile, as in Key Vault); default 0 (at once)
   --throttle N           Throttle like Key Vault: at most N transactions per vault in any 10 seconds,
                          then 429 Throttled without Retry-After (rejected requests do not count)
   --throttle-retry-after Send Retry-After with the throttle's 429s (Key Vault does not)

@@ -66,6 +66,11 @@ function banner(emulator: Emulator, options: EmulatorOptions, seed: SeedFile, co
       `  throttle: ${options.throttle} transactions per vault per 10 s, 429 ${retryAfter} Retry-After`,
     );
   }
+  if (options.softDeleteDelayMs) {
+    lines.push(
+      `  asynchronous soft delete: deletes, recovers and purges finish after ${options.softDeleteDelayMs} ms`,
+    );
+  }
   if (options.dataFile) lines.push(`  data file: ${options.dataFile}`);
   for (const fault of command.faults) lines.push(`  fault: ${JSON.stringify(fault)}`);
   if (command.failIdentity) {

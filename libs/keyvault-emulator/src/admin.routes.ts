@@ -12,6 +12,7 @@ export interface AdminContext {
   vault(name: string): EmulatorVault | undefined;
   setRole(clientId: string | 'system', role: VaultRoleAlias): void;
   setTokenLifetime(seconds: number): void;
+  setSoftDeleteDelay(ms: number): void;
 }
 
 /** An admin answer other than success, in the admin API's `{ error: { code, message } }` shape. */
@@ -140,6 +141,14 @@ const tokenLifetime = postOnly((ctx, raw) => {
   ctx.setTokenLifetime(seconds);
 });
 
+const softDeleteDelay = postOnly((ctx, raw) => {
+  const ms = raw.ms;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw badRequest("'ms' must be a number of milliseconds, 0 or more (0 turns it off).");
+  }
+  ctx.setSoftDeleteDelay(ms);
+});
+
 const vaults: AdminEndpoint = (ctx, request) => {
   const [, vaultName, collection, name, ...rest] = request.segments;
   if (vaultName === undefined || collection !== 'secrets' || rest.length > 0) return notFound(request);
@@ -171,6 +180,7 @@ const ENDPOINTS: Readonly<Record<string, AdminEndpoint>> = {
   throttle,
   roles,
   'token-lifetime': tokenLifetime,
+  'soft-delete-delay': softDeleteDelay,
   vaults,
 };
 

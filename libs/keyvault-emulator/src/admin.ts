@@ -57,6 +57,7 @@ function sendError(res: ServerResponse, error: unknown): void {
  * - DELETE /_emulator/vaults/{vault}/secrets/{name}[?purge=true] → 204 (soft delete, or purge)
  * - POST   /_emulator/roles        {clientId|'system', role} → 204
  * - POST   /_emulator/token-lifetime {seconds}         → 204
+ * - POST   /_emulator/soft-delete-delay {ms}           → 204 (asynchronous soft delete; 0 turns it off)
  */
 export function createAdminHandler(ctx: AdminContext): AdminHandler {
   return async (req, res) => {

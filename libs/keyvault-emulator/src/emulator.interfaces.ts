@@ -185,6 +185,14 @@ export interface EmulatorOptions {
    * @default false
    */
   legacyMsi?: boolean;
+  /**
+   * Asynchronous soft delete (like `--soft-delete-delay`): a delete, recover or purge finishes only after
+   * this many milliseconds, as Key Vault runs them in the background — meanwhile a get of the secret and
+   * of the deleted secret answer 404 and a set answers 409 (ObjectIsBeingDeleted / ObjectIsBeingRecovered).
+   * For tests of pollers. 0: they finish at once.
+   * @default 0
+   */
+  softDeleteDelayMs?: number;
 }
 
 /** Handle on one emulated vault. */
@@ -278,6 +286,11 @@ export interface Emulator {
   addIdentity(identity: EmulatorIdentity): { clientId: string; objectId: string };
   /** Changes the lifetime of tokens issued from now on. */
   setTokenLifetime(seconds: number): void;
+  /**
+   * Changes the asynchronous soft-delete delay of deletes, recovers and purges from now on; 0 turns it off
+   * and finishes every delete, recover and purge still running.
+   */
+  setSoftDeleteDelay(ms: number): void;
   /**
    * Signs a token as the identity endpoints would (tests of bad/expired tokens): defaults to the
    * system-assigned identity, audience https://vault.azure.net and the configured lifetime.

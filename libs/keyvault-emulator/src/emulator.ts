@@ -72,11 +72,13 @@ export class LocalEmulator implements Emulator {
   private readonly servers: VaultServer[] = [];
   private readonly handles: VaultHandle[] = [];
   private identity?: IdentityServer;
+  private softDeleteDelayMs: number;
   private started?: Started;
   private closed?: Promise<void>;
 
   constructor(private readonly options: StartEmulatorOptions = {}) {
     this.host = options.host ?? '127.0.0.1';
+    this.softDeleteDelayMs = validSoftDeleteDelay(options.softDeleteDelayMs ?? 0);
     // Input problems (seed, data file) surface before any key is generated.
     this.seed = resolveSeed(options.seed);
     this.dataFile = options.dataFile
@@ -214,6 +216,10 @@ export class LocalEmulator implements Emulator {
     return this.registry.add(identity);
   }
 
+  setSoftDeleteDelay(ms: number): void {
+    this.softDeleteDelayMs = validSoftDeleteDelay(ms);
+  }
+
   setTokenLifetime(seconds: number): void {
     if (!Number.isFinite(seconds) || seconds <= 0)
       throw new Error('The token lifetime must be a positive number.');
@@ -266,6 +272,7 @@ export class LocalEmulator implements Emulator {
     const { dataFile } = this;
     const store = new SecretStore(name, {
       onChange: dataFile ? () => dataFile.schedule(this.persistAll) : undefined,
+      softDeleteDelayMs: () => this.softDeleteDelayMs,
     });
     const snapshot = this.persisted?.vaults[name.toLowerCase()];
     if (snapshot) store.load(snapshot);
@@ -301,6 +308,7 @@ export class LocalEmulator implements Emulator {
       setTokenLifetime: (seconds) => {
         this.authority.lifetimeSeconds = seconds;
       },
+      setSoftDeleteDelay: (ms) => this.setSoftDeleteDelay(ms),
     });
     return startIdentityServer({
       host: this.host,
@@ -363,4 +371,12 @@ export class LocalEmulator implements Emulator {
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
   // async: bad input (seed, data file) rejects the promise rather than throwing synchronously.
   return new LocalEmulator(options).start();
+}
+
+/** A soft-delete delay in ms: a finite number ≥ 0 (0 turns asynchronous soft delete off). */
+function validSoftDeleteDelay(ms: number): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+    throw new Error('The soft-delete delay must be a number of milliseconds, 0 or more.');
+  }
+  return ms;
 }

@@ -1,3 +1,5 @@
+import type { PendingState } from './soft-delete.js';
+
 /** One version of a secret as stored. `value` never leaves the store except through a get. */
 export interface StoredSecretVersion {
   /** 32 lowercase hex characters. */
@@ -23,6 +25,8 @@ export interface StoredSecret {
   name: string;
   versions: StoredSecretVersion[];
   deleted?: { deletedDate: number; scheduledPurgeDate: number };
+  /** A delete, recover or purge still running (asynchronous soft delete, see soft-delete.ts). */
+  pending?: PendingState;
 }
 
 /** Serializable state of one vault. */

@@ -170,3 +170,78 @@ describe('SecretStore', () => {
     expect(store.latestValue('a')).toBe('1');
   });
 });
+
+function delayed(delayMs = 1000) {
+  let nowMs = 1_700_000_000_000;
+  const store = new SecretStore('vault', { nowMs: () => nowMs, softDeleteDelayMs: () => delayMs });
+  return { store, advance: (ms: number) => (nowMs += ms) };
+}
+
+describe('SecretStore with asynchronous soft delete', () => {
+  it('a deleted secret is neither live nor deleted until the delay has passed; set, recover and purge answer 409', () => {
+    const { store, advance } = delayed();
+    store.set({ name: 'db', value: 'one' });
+    store.delete('db');
+    expect(errorOf(() => store.get('db')).code).toBe('SecretNotFound');
+    expect(errorOf(() => store.getDeleted('db')).status).toBe(404);
+    expect(store.listDeleted()).toEqual([]);
+    expect(store.listLatest()).toEqual([]);
+    expect(errorOf(() => store.set({ name: 'db', value: 'two' }))).toMatchObject({
+      status: 409,
+      innerCode: 'ObjectIsBeingDeleted',
+      message: 'Secret db is currently being deleted and cannot be re-created; retry later.',
+    });
+    expect(errorOf(() => store.purge('db'))).toMatchObject({
+      status: 409,
+      message: 'Secret is currently being deleted.',
+    });
+    expect(errorOf(() => store.recover('db')).status).toBe(409);
+    advance(999);
+    expect(errorOf(() => store.getDeleted('db')).status).toBe(404);
+    advance(1);
+    expect(store.getDeleted('db').name).toBe('db');
+    expect(store.listDeleted().map((s) => s.name)).toEqual(['db']);
+  });
+
+  it('a recovered secret answers 404 on get and 409 ObjectIsBeingRecovered on set until the delay has passed', () => {
+    const { store, advance } = delayed();
+    store.set({ name: 'db', value: 'one' });
+    store.delete('db');
+    advance(1000);
+    store.recover('db');
+    expect(errorOf(() => store.get('db')).status).toBe(404);
+    expect(errorOf(() => store.getDeleted('db')).status).toBe(404);
+    expect(errorOf(() => store.set({ name: 'db', value: 'two' }))).toMatchObject({
+      status: 409,
+      innerCode: 'ObjectIsBeingRecovered',
+      message: 'Secret db is currently being recovered and cannot be re-created; retry later.',
+    });
+    expect(errorOf(() => store.delete('db')).innerCode).toBe('ObjectIsBeingRecovered');
+    advance(1000);
+    expect(store.get('db').version.value).toBe('one');
+  });
+
+  it('a purged name stays taken until the delay has passed, then is free', () => {
+    const { store, advance } = delayed();
+    store.set({ name: 'db', value: 'one' });
+    store.delete('db');
+    advance(1000);
+    store.purge('db');
+    expect(errorOf(() => store.getDeleted('db')).status).toBe(404);
+    expect(errorOf(() => store.purge('db')).status).toBe(404);
+    expect(errorOf(() => store.set({ name: 'db', value: 'two' })).innerCode).toBe('ObjectIsBeingDeleted');
+    advance(1000);
+    expect(store.set({ name: 'db', value: 'two' }).secret.versions).toHaveLength(1);
+    expect(store.isEmpty).toBe(false);
+  });
+
+  it('turning the delay off finishes every transition still running', () => {
+    let delayMs = 60_000;
+    const store = new SecretStore('vault', { softDeleteDelayMs: () => delayMs });
+    store.set({ name: 'db', value: 'one' });
+    store.delete('db');
+    expect(errorOf(() => store.getDeleted('db')).status).toBe(404);
+    delayMs = 0;
+    expect(store.getDeleted('db').name).toBe('db');
+  });
+});

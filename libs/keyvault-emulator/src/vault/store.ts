@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { RECOVERABLE_DAYS, SECRET_NAME_PATTERN } from '../constants.js';
 import { assertSecretMetadata, assertSecretValue } from './secret-limits.js';
+import {
+  isSettled,
+  operationConflict,
+  settle,
+  setConflict,
+  type PendingState,
+  type PendingTransition,
+} from './soft-delete.js';
 import type {
   SetSecretInput,
   StoredSecret,
@@ -18,7 +26,18 @@ export interface SecretStoreOptions {
   onChange?: () => void;
   /** Clock in epoch seconds (tests). */
   now?: () => number;
+  /** Clock in epoch milliseconds, for asynchronous soft delete (tests). */
+  nowMs?: () => number;
+  /**
+   * How long a delete, recover or purge runs before it finishes, in ms (asynchronous soft delete); read
+   * at each operation. 0 or omitted: they finish at once.
+   * @default () => 0
+   */
+  softDeleteDelayMs?: () => number;
 }
+
+type Pending = StoredSecret & { pending: PendingState };
+const isPending = (secret: StoredSecret | undefined): secret is Pending => secret?.pending !== undefined;
 
 /** A secret together with one of its versions. */
 export interface SecretWithVersion {
@@ -52,12 +71,14 @@ const byName = (a: StoredSecret, b: StoredSecret): number => {
 export class SecretStore {
   private readonly secrets = new Map<string, StoredSecret>();
   private readonly now: () => number;
+  private readonly nowMs: () => number;
 
   constructor(
     readonly vaultName: string,
     private readonly options: SecretStoreOptions = {},
   ) {
     this.now = options.now ?? (() => Math.floor(Date.now() / 1000));
+    this.nowMs = options.nowMs ?? Date.now;
   }
 
   /** True when the store holds nothing (no secret, not even a deleted one). */
@@ -71,7 +92,8 @@ export class SecretStore {
     assertSecretValue(input.value);
     assertSecretMetadata(input);
     const key = input.name.toLowerCase();
-    let secret = this.secrets.get(key);
+    let secret = this.lookup(key);
+    if (isPending(secret)) throw setConflict(secret);
     if (secret?.deleted) throw VaultErrors.deletedButRecoverable(secret.name);
     if (!secret) {
       secret = { name: input.name, versions: [] };
@@ -94,10 +116,10 @@ export class SecretStore {
     return { secret, version };
   }
 
-  /** A live (not deleted) secret, or undefined. */
+  /** A live (not deleted, not in a transition) secret, or undefined. */
   find(name: string): StoredSecret | undefined {
-    const secret = this.secrets.get(name.toLowerCase());
-    return secret && !secret.deleted ? secret : undefined;
+    const secret = this.lookup(name.toLowerCase());
+    return secret && !secret.deleted && !secret.pending ? secret : undefined;
   }
 
   /** The latest (or given) version of a live secret; 404 SecretNotFound otherwise. */
@@ -120,8 +142,8 @@ export class SecretStore {
 
   /** Live secrets with their latest version, ordered by name (case-insensitive). */
   listLatest(): SecretWithVersion[] {
-    return [...this.secrets.values()]
-      .filter((s) => !s.deleted && s.versions.length > 0)
+    return this.all()
+      .filter((s) => !s.deleted && !s.pending && s.versions.length > 0)
       .sort(byName)
       .map((secret) => ({ secret, version: secret.versions[secret.versions.length - 1] }));
   }
@@ -157,40 +179,46 @@ export class SecretStore {
     return found;
   }
 
-  /** Soft-deletes a live secret (all versions). */
+  /** Soft-deletes a live secret (all versions); with a soft-delete delay it is deleted only after it. */
   delete(name: string): StoredSecret {
+    const pending = this.lookup(name.toLowerCase());
+    if (isPending(pending) && pending.pending.state === 'recovering') throw operationConflict(pending);
     const secret = this.find(name);
     if (!secret) throw VaultErrors.secretNotFound(name);
     const now = this.now();
     secret.deleted = { deletedDate: now, scheduledPurgeDate: now + RECOVERABLE_DAYS * DAY_SECONDS };
+    this.begin(secret, 'deleting');
     this.changed();
     return secret;
   }
 
-  /** A soft-deleted secret; 404 "Deleted Secret not found" otherwise. */
+  /** A soft-deleted secret (its deletion finished); 404 "Deleted Secret not found" otherwise. */
   getDeleted(name: string): StoredSecret {
-    const secret = this.secrets.get(name.toLowerCase());
-    if (!secret?.deleted) throw VaultErrors.deletedSecretNotFound();
+    const secret = this.lookup(name.toLowerCase());
+    if (!secret?.deleted || secret.pending) throw VaultErrors.deletedSecretNotFound();
     return secret;
   }
 
-  /** Soft-deleted secrets ordered by name. */
+  /** Soft-deleted secrets (deletion finished) ordered by name. */
   listDeleted(): StoredSecret[] {
-    return [...this.secrets.values()].filter((s) => s.deleted).sort(byName);
+    return this.all()
+      .filter((s) => s.deleted && !s.pending)
+      .sort(byName);
   }
 
-  /** Recovers a soft-deleted secret with all its versions. */
+  /** Recovers a soft-deleted secret with all its versions (live only after the soft-delete delay). */
   recover(name: string): SecretWithVersion {
-    const secret = this.getDeleted(name);
+    const secret = this.deletedForOperation(name);
     delete secret.deleted;
+    this.begin(secret, 'recovering');
     this.changed();
     return { secret, version: secret.versions[secret.versions.length - 1] };
   }
 
-  /** Permanently removes a soft-deleted secret. */
+  /** Permanently removes a soft-deleted secret (its name stays taken for the soft-delete delay). */
   purge(name: string): void {
-    const secret = this.getDeleted(name);
-    this.secrets.delete(secret.name.toLowerCase());
+    const secret = this.deletedForOperation(name);
+    if (!this.begin(secret, 'purging')) this.secrets.delete(secret.name.toLowerCase());
     this.changed();
   }
 
@@ -217,6 +245,41 @@ export class SecretStore {
 
   private changed(): void {
     this.options.onChange?.();
+  }
+
+  /** A secret by lower-case key, its finished transition (if any) applied first. */
+  private lookup(key: string): StoredSecret | undefined {
+    const secret = this.secrets.get(key);
+    if (!secret?.pending || !isSettled(secret.pending, this.nowMs(), this.delayMs())) return secret;
+    if (!settle(secret)) this.secrets.delete(key);
+    this.changed();
+    return this.secrets.get(key);
+  }
+
+  /** Every secret, finished transitions applied. */
+  private all(): StoredSecret[] {
+    return [...this.secrets.keys()]
+      .map((key) => this.lookup(key))
+      .filter((s): s is StoredSecret => s !== undefined);
+  }
+
+  /** A deleted secret a recover or purge may act on; Key Vault's 409 while a transition runs. */
+  private deletedForOperation(name: string): StoredSecret {
+    const secret = this.lookup(name.toLowerCase());
+    if (isPending(secret)) throw operationConflict(secret);
+    return this.getDeleted(name);
+  }
+
+  private delayMs(): number {
+    return this.options.softDeleteDelayMs?.() ?? 0;
+  }
+
+  /** Starts a transition when there is a soft-delete delay; false when the operation finishes now. */
+  private begin(secret: StoredSecret, state: PendingTransition): boolean {
+    const delay = this.delayMs();
+    if (!(delay > 0)) return false;
+    secret.pending = { state, untilMs: this.nowMs() + delay };
+    return true;
   }
 }
 

@@ -88,13 +88,25 @@ export const VaultErrors = {
       `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
       'ObjectIsDeletedButRecoverable',
     ),
+  // Key Vault's wording of the 409s of asynchronous soft delete (docs/emulator.md cites each): a set during
+  // a recovery (hashicorp/terraform-provider-azurerm#12285), a set during a delete or purge
+  // (Azure/azure-sdk-for-python#19263), a purge during a delete (terraform-provider-azurerm#10454).
   beingRecovered: (name: string): KeyVaultError =>
     new KeyVaultError(
       409,
       'Conflict',
-      `Secret ${name} is currently being recovered. Please retry later.`,
+      `Secret ${name} is currently being recovered and cannot be re-created; retry later.`,
       'ObjectIsBeingRecovered',
     ),
+  beingDeletedNoRecreate: (name: string): KeyVaultError =>
+    new KeyVaultError(
+      409,
+      'Conflict',
+      `Secret ${name} is currently being deleted and cannot be re-created; retry later.`,
+      'ObjectIsBeingDeleted',
+    ),
+  beingDeleted: (): KeyVaultError =>
+    new KeyVaultError(409, 'Conflict', 'Secret is currently being deleted.', 'ObjectIsBeingDeleted'),
   notFoundRoute: (method: string, path: string): KeyVaultError =>
     new KeyVaultError(
       404,
