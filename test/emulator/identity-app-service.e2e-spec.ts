@@ -67,6 +67,20 @@ describe('ManagedIdentityCredential through the App Service endpoint (IDENTITY_E
     );
   });
 
+  it("refuses an unknown resource in its own shape, carrying Entra ID's AADSTS500011", async () => {
+    const response = await fetch(
+      `${fx.emulator.identityEndpoint}?api-version=2019-08-01&resource=https://management.azure.com`,
+      { headers: { 'X-IDENTITY-HEADER': fx.emulator.identityHeader } },
+    );
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(Object.keys(body).sort()).toEqual(['correlationId', 'message', 'statusCode']);
+    expect(body.statusCode).toBe(400);
+    expect(String(body.message)).toMatch(
+      /^AADSTS500011: The resource principal named https:\/\/management\.azure\.com /,
+    );
+  });
+
   it('refuses a wrong X-IDENTITY-HEADER', async () => {
     const [result] = await runClient(
       { ...identityEnv(fx.emulator), IDENTITY_HEADER: 'not-the-header' },

@@ -91,6 +91,52 @@ describe('ManagedIdentityCredential through IMDS (AZURE_POD_IDENTITY_AUTHORITY_H
   });
 });
 
+describe("IMDS's error answers", () => {
+  const fx = useEmulator({ identity: 'none' });
+  const tokenUrl = (query: string): string =>
+    `${fx.emulator.identityHost}/metadata/identity/oauth2/token?api-version=2018-02-01&${query}`;
+
+  it("passes Entra ID's refusal of an unknown resource on: 400 invalid_resource AADSTS500011, through the SDK too", async () => {
+    const response = await fetch(tokenUrl('resource=https://management.azure.com'), {
+      headers: { Metadata: 'true' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ error: 'invalid_resource', error_codes: [500011] });
+    expect(String(body.error_description)).toMatch(
+      new RegExp(
+        `^AADSTS500011: The resource principal named https://management\\.azure\\.com was not found in the tenant named ${fx.emulator.tenantId}\\.`,
+      ),
+    );
+    const [sdk] = await runClient(identityEnv(fx.emulator, 'imds'), {
+      credential: 'managed',
+      retry: fast,
+      steps: [{ op: 'token', scope: 'https://management.azure.com/.default' }],
+    });
+    expect(sdk.ok).toBe(false);
+    expect(sdk.message).toContain('AADSTS500011');
+    // Key Vault's resource in each spelling the SDKs and Entra ID accept still gets a token.
+    for (const resource of ['https://vault.azure.net/', 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093']) {
+      const ok = await fetch(tokenUrl(`resource=${encodeURIComponent(resource)}`), {
+        headers: { Metadata: 'true' },
+      });
+      expect(ok.status).toBe(200);
+    }
+  });
+
+  it('answers an unknown identity 400 invalid_request "Identity not found", as IMDS does', async () => {
+    const response = await fetch(tokenUrl(`resource=https://vault.azure.net&client_id=${randomUUID()}`), {
+      headers: { Metadata: 'true' },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'Identity not found',
+    });
+  });
+});
+
 describe('DefaultAzureCredential against the emulator', () => {
   const fx = useEmulator({ identity: 'none' });
   beforeEach(() => fx.emulator.counters.reset());

@@ -6,6 +6,7 @@ import {
   header,
   issueFor,
   selectorOf,
+  unknownResource,
   type IdentityContext,
   type IdentityRequest,
   type IdentityResponse,
@@ -69,6 +70,8 @@ export function handleAppServiceToken(
   }
   const identity = context.registry.find(selector);
   if (identity === undefined) return appServiceError(400, 'Unable to load the proper Managed Identity.');
+  const refused = unknownResource(context, resource);
+  if (refused) return appServiceError(refused.status, String(refused.body.error_description));
   const { token, expiresOn } = issueFor(context, identity, resource);
   return {
     status: 200,

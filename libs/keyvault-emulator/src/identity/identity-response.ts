@@ -1,3 +1,5 @@
+import { entraErrors, type EntraResponse } from './entra/entra-errors.js';
+import { KEY_VAULT_RESOURCES } from './entra/entra.constants.js';
 import type { IdentityRegistry, IdentitySelector, RegisteredIdentity } from './identities.js';
 import type { TokenAuthority } from './tokens.js';
 
@@ -36,6 +38,15 @@ export function header(request: IdentityRequest, name: string): string | undefin
  */
 export function audienceOf(resource: string): string {
   return resource.replace(/\/\.default$/i, '');
+}
+
+/**
+ * Entra ID's refusal of a resource the directory does not know (anything but Key Vault here), as the
+ * managed-identity endpoints pass it on — undefined for a known resource.
+ */
+export function unknownResource(context: IdentityContext, resource: string): EntraResponse | undefined {
+  if (KEY_VAULT_RESOURCES.has(audienceOf(resource))) return undefined;
+  return entraErrors.resourceNotFound(resource, context.authority.tenantId);
 }
 
 /** Picks the identity selector out of the query; undefined when several are given. */

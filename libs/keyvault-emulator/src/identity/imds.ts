@@ -2,6 +2,7 @@ import {
   header,
   issueFor,
   selectorOf,
+  unknownResource,
   type IdentityContext,
   type IdentityRequest,
   type IdentityResponse,
@@ -53,6 +54,9 @@ export function handleImdsToken(request: IdentityRequest, context: IdentityConte
   }
   const identity = context.registry.find(selector);
   if (identity === undefined) return imdsError(400, 'invalid_request', 'Identity not found');
+  // IMDS passes Entra ID's answer on: 400 invalid_resource AADSTS500011 (docs/emulator.md cites it).
+  const refused = unknownResource(context, resource);
+  if (refused) return { status: refused.status, body: refused.body };
   const { token, expiresOn, notBefore, expiresIn } = issueFor(context, identity, resource);
   return {
     status: 200,

@@ -2,6 +2,7 @@ import { headerMatches } from '../http/header-check.js';
 import {
   header,
   issueFor,
+  unknownResource,
   type IdentityContext,
   type IdentityRequest,
   type IdentityResponse,
@@ -67,6 +68,8 @@ export function handleLegacyMsiToken(
   const clientId = request.query.get('clientid') || undefined;
   const identity = context.registry.find(clientId === undefined ? {} : { clientId });
   if (identity === undefined) return legacyError(400, 'Unable to load the proper Managed Identity.');
+  const refused = unknownResource(context, resource);
+  if (refused) return legacyError(refused.status, String(refused.body.error_description));
   const { token, expiresOn } = issueFor(context, identity, resource);
   return {
     status: 200,

@@ -1,3 +1,5 @@
+import { KEY_VAULT_AUDIENCE } from '../../constants.js';
+
 /**
  * Constants of the emulated Entra ID token endpoint (the `AZURE_AUTHORITY_HOST` of workload identity and
  * service principals). Values copied from what Entra ID and AKS send, so MSAL and @azure/identity see the
@@ -12,6 +14,17 @@ export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion
 
 /** Key Vault's resource URI and its first-party application id — the two audiences Key Vault accepts. */
 export const KEY_VAULT_APP_ID = 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093';
+
+/**
+ * The resources the emulated directory knows — Key Vault's URI (with or without the trailing slash) and
+ * its application id. A token for anything else is refused (AADSTS500011) by every token endpoint: Entra
+ * ID's, IMDS's and App Service's.
+ */
+export const KEY_VAULT_RESOURCES: ReadonlySet<string> = new Set([
+  KEY_VAULT_AUDIENCE,
+  `${KEY_VAULT_AUDIENCE}/`,
+  KEY_VAULT_APP_ID,
+]);
 
 /** Namespace and service account the emulated cluster's projected token is for. */
 export const DEFAULT_WORKLOAD_NAMESPACE = 'default';

@@ -1,5 +1,4 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { KEY_VAULT_AUDIENCE } from '../../constants.js';
 import type { IdentityRegistry, RegisteredIdentity } from '../identities.js';
 import type { TokenAuthority } from '../tokens.js';
 import type { EmulatedCluster } from './cluster.js';
@@ -7,7 +6,7 @@ import type { DirectoryApplication, EntraDirectory } from './directory.js';
 import {
   ASSERTION_CLOCK_SKEW_SECONDS,
   JWT_BEARER_ASSERTION_TYPE,
-  KEY_VAULT_APP_ID,
+  KEY_VAULT_RESOURCES,
 } from './entra.constants.js';
 import { entraErrors, type EntraResponse } from './entra-errors.js';
 import { parseJws, verifyJws, type ParsedJws } from './jws.js';
@@ -28,8 +27,6 @@ type Principal =
   | { kind: 'servicePrincipal'; app: DirectoryApplication }
   | { kind: 'managedIdentity'; identity: RegisteredIdentity };
 
-/** Resources Key Vault answers to: its URI (with or without the trailing slash) and its application id. */
-const KEY_VAULT_RESOURCES = new Set([KEY_VAULT_AUDIENCE, `${KEY_VAULT_AUDIENCE}/`, KEY_VAULT_APP_ID]);
 const OIDC_SCOPES = new Set(['openid', 'profile', 'offline_access', 'email']);
 const sameId = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
 const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
