@@ -61,4 +61,20 @@ describe('redaction of held values', () => {
       at: new Date(0),
     });
   });
+
+  it('returns a clean payload as it is, and a copy only when a string in it holds a value', () => {
+    holdValues([VALUE]);
+    const clean = { entries: [{ key: 'a', name: 'b' }], count: 2 };
+    expect(redactPayload(clean)).toBe(clean);
+    const dirty = { entries: [{ key: 'a', note: `x${VALUE}y` }], count: 2 };
+    expect(redactPayload(dirty)).toEqual({ entries: [{ key: 'a', note: `x${REDACTED}y` }], count: 2 });
+    expect(dirty.entries[0]?.note).toBe(`x${VALUE}y`);
+  });
+
+  it('finds any of 10,000 held values, and forgets the oldest beyond that', () => {
+    const values = Array.from({ length: 10_001 }, (_, i) => `held-${i}-value`);
+    holdValues(values);
+    expect(redact(`a ${values[10_000]} b ${values[1]}.`)).toBe(`a ${REDACTED} b ${REDACTED}.`);
+    expect(redact(`a ${values[0]} b`)).toBe(`a ${values[0]} b`);
+  });
 });

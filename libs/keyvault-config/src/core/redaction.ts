@@ -9,6 +9,7 @@
  * would blank out ordinary words and numbers of every message, and no message quotes a value anyway.
  */
 import { inspect } from 'node:util';
+import { HeldValues } from './held-values.js';
 import type { KeyVaultConfigLogger } from './interfaces.js';
 
 /** What replaces a held value in a text. */
@@ -18,16 +19,15 @@ export const MIN_REDACTED_LENGTH = 6;
 /** Most values remembered (oldest forgotten first): rotations must not grow memory without bound. */
 const MAX_HELD = 10_000;
 
-const held = new Set<string>();
+const held = new HeldValues(MIN_REDACTED_LENGTH);
 
 /** Remembers values (and their JSON-escaped forms) to redact from now on. */
 export function holdValues(values: Iterable<string>): void {
   for (const value of values) {
     if (typeof value !== 'string' || value.length < MIN_REDACTED_LENGTH) continue;
-    for (const form of [value, JSON.stringify(value).slice(1, -1)]) {
-      held.delete(form);
-      held.add(form);
-    }
+    held.add(value);
+    const escaped = JSON.stringify(value).slice(1, -1);
+    if (escaped !== value) held.add(escaped);
   }
   for (const oldest of held) {
     if (held.size <= MAX_HELD) break;
@@ -35,9 +35,12 @@ export function holdValues(values: Iterable<string>): void {
   }
 }
 
-/** `text` with every held value replaced by {@link REDACTED}. */
+/**
+ * `text` with every held value replaced by {@link REDACTED}. A text without any (nearly all of them)
+ * costs one pass over it (held-values.ts); only a text that holds one is rewritten.
+ */
 export function redact(text: string): string {
-  if (held.size === 0 || typeof text !== 'string') return text;
+  if (typeof text !== 'string' || !held.foundIn(text)) return text;
   let out = text;
   for (const value of held) if (out.includes(value)) out = out.split(value).join(REDACTED);
   return out;
@@ -45,8 +48,7 @@ export function redact(text: string): string {
 
 /** True when `text` contains a held value. */
 function holds(text: string): boolean {
-  for (const value of held) if (text.includes(value)) return true;
-  return false;
+  return held.foundIn(text);
 }
 
 /**
@@ -70,9 +72,12 @@ export function redactCause(cause: unknown, depth = 0): unknown {
   return copy;
 }
 
-/** A deep copy of a JSON-like payload (report, health) with every string redacted. */
+/**
+ * A JSON-like payload (report, health) with every string redacted: `payload` itself when no string
+ * in it holds a value (one read-only pass, no copy — the common case), else a deep copy.
+ */
 export function redactPayload<T>(payload: T): T {
-  if (held.size === 0) return payload;
+  if (held.size === 0 || !payloadHolds(payload, 0)) return payload;
   const walk = (value: unknown, depth: number): unknown => {
     if (typeof value === 'string') return redact(value);
     if (depth > 16 || value === null || typeof value !== 'object' || value instanceof Date) return value;
@@ -82,6 +87,20 @@ export function redactPayload<T>(payload: T): T {
     return out;
   };
   return walk(payload, 0) as T;
+}
+
+/** True when a string anywhere in `value` (within {@link redactPayload}'s depth) holds a value. */
+function payloadHolds(value: unknown, depth: number): boolean {
+  if (typeof value === 'string') return held.foundIn(value);
+  if (depth > 16 || value === null || typeof value !== 'object' || value instanceof Date) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (payloadHolds(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key of Object.keys(value)) {
+    if (payloadHolds((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
 }
 
 const REDACTING = Symbol('keyvault-config.redacting');
