@@ -5,6 +5,7 @@ import { ApiKeyGuard } from './api/api-key.guard.js';
 import { DatabaseController } from './api/database.controller.js';
 import { GreetingController } from './api/greeting.controller.js';
 import { HealthController } from './health/health.controller.js';
+import { MASTER_SECRETS } from './sample.constants.js';
 import type { SampleOptions } from './sample-options.js';
 import { StatusController } from './status/status.controller.js';
 import { StatusService } from './status/status.service.js';
@@ -20,7 +21,9 @@ export class AppModule {
    * `IDENTITY_ENDPOINT` here, the emulator's locally — so nothing secret is configured anywhere. A
    * failed load rejects `NestFactory.create`, which `main.ts` turns into one readable line.
    */
-  static async forRoot(options: Pick<SampleOptions, 'refreshInterval'>): Promise<DynamicModule> {
+  static async forRoot(
+    options: Pick<SampleOptions, 'refreshInterval' | 'masterSecrets'>,
+  ): Promise<DynamicModule> {
     const keyVault = await KeyVaultConfigModule.forRoot({ refreshInterval: options.refreshInterval });
     return {
       module: AppModule,
@@ -32,7 +35,13 @@ export class AppModule {
         TokensController,
         DatabaseController,
       ],
-      providers: [ApiKeyGuard, TokenService, StatusService, KeyVaultHealthIndicator],
+      providers: [
+        ApiKeyGuard,
+        TokenService,
+        StatusService,
+        KeyVaultHealthIndicator,
+        { provide: MASTER_SECRETS, useValue: options.masterSecrets },
+      ],
     };
   }
 }

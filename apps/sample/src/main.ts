@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from './app.module.js';
+import { masterSecretWarning, NO_MASTER_SECRET } from './identity/master-secret.messages.js';
 import { SampleLogger } from './sample-logger.js';
 import { readSampleOptions } from './sample-options.js';
 
@@ -18,7 +19,12 @@ function describe(error: unknown): string {
 }
 
 async function bootstrap(): Promise<void> {
+  // Read before the library loads anything: the master secrets are those the deployment gave the app.
   const options = readSampleOptions();
+  const { masterSecrets } = options;
+  // Said before the load, so a run on a service principal warns even when its secret is refused.
+  if (masterSecrets.present) logger.warn(masterSecretWarning(masterSecrets.variables));
+  else logger.log(NO_MASTER_SECRET);
   const module = await AppModule.forRoot(options);
   // The Key Vault load runs inside create: with abortOnError: false a failure rejects it, and the
   // catch below prints it.

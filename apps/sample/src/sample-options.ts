@@ -1,3 +1,4 @@
+import { findMasterSecrets, type MasterSecretState } from './identity/master-secret.js';
 import {
   DEFAULT_HOST,
   DEFAULT_PORT,
@@ -13,6 +14,11 @@ export interface SampleOptions {
   host: string;
   /** Milliseconds or a duration string (`'5s'`), as the library's `refreshInterval` takes it. */
   refreshInterval: number | string;
+  /**
+   * Master secrets in the environment the process started with (names and kinds only), read before
+   * the library loads anything: what the platform and the deployment gave the app.
+   */
+  masterSecrets: MasterSecretState;
 }
 
 /** Reads {@link SampleOptions} from the environment; rejects a malformed port with a readable message. */
@@ -28,5 +34,10 @@ export function readSampleOptions(env: Record<string, string | undefined> = proc
     : /^\d+$/.test(rawInterval)
       ? Number(rawInterval)
       : rawInterval;
-  return { port, host: env[HOST_ENV]?.trim() || DEFAULT_HOST, refreshInterval };
+  return {
+    port,
+    host: env[HOST_ENV]?.trim() || DEFAULT_HOST,
+    refreshInterval,
+    masterSecrets: findMasterSecrets(env),
+  };
 }

@@ -11,6 +11,9 @@ export const SIGNING_KEY_CONFIG_KEY = 'Sample.SigningKey';
 /** Secret `Sample--Database--ConnectionString`: only ever shown as "loaded, version …". */
 export const CONNECTION_STRING_CONFIG_KEY = 'Sample.Database.ConnectionString';
 
+/** Injection token of the startup's {@link MasterSecretState} (names and kinds of master secrets). */
+export const MASTER_SECRETS = Symbol('MASTER_SECRETS');
+
 /** Header carrying the API key. */
 export const API_KEY_HEADER = 'x-api-key';
 

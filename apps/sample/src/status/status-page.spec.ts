@@ -11,6 +11,7 @@ const view: StatusView = {
     clientId: '22222222-2222-2222-2222-222222222222',
     tenantId: '33333333-3333-3333-3333-333333333333',
   },
+  masterSecrets: { present: false, variables: [] },
   loadedAt: new Date('2026-01-02T03:04:05.000Z'),
   elapsedMs: 42,
   entries: [
@@ -99,6 +100,36 @@ describe('renderStatusPage', () => {
     for (const id of [view.credential!.objectId!, view.credential!.clientId!, view.credential!.tenantId!]) {
       expect(page).toContain(id);
     }
+  });
+
+  it('says "No master secret" when the configuration holds none', () => {
+    expect(page).toMatch(/id="master-secret" data-present="false"><span class="ok">No master secret<\/span>/);
+    expect(page).not.toContain('class="warn"');
+    expect(page).toContain('configuration holds only the vault URL');
+  });
+
+  it('warns about a master secret by name and kind, with what to use on App Service and AKS', () => {
+    const servicePrincipal = renderStatusPage({
+      ...view,
+      credential: { name: 'EnvironmentCredential', detail: 'service principal, client secret' },
+      masterSecrets: {
+        present: true,
+        variables: [
+          { name: 'AZURE_CLIENT_SECRET', kind: 'client secret' },
+          { name: '<b>DB_CONNECTION_STRING', kind: 'connection string' },
+        ],
+      },
+    });
+    const section = servicePrincipal.slice(servicePrincipal.indexOf('<h2>Identity'));
+    expect(section).toMatch(/id="master-secret" data-present="true" class="warn"/);
+    expect(section).toContain('<code>AZURE_CLIENT_SECRET</code> (client secret)');
+    expect(section).toContain('<code>&lt;b&gt;DB_CONNECTION_STRING</code> (connection string)');
+    expect(section).toContain('master-secret world this\n  library exists to remove');
+    expect(section).toContain('az webapp identity assign');
+    expect(section).toContain('azure.workload.identity/client-id');
+    expect(servicePrincipal).toContain('EnvironmentCredential</code> (service principal, client secret)');
+    expect(servicePrincipal).not.toContain('holds only the vault URL');
+    expect(servicePrincipal).not.toContain('no master secret involved');
   });
 
   it('lists every key with secret name, version, updated time and source', () => {

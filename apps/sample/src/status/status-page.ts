@@ -5,6 +5,7 @@ import type {
   KeyVaultTimelineEntry,
 } from 'nestjs-keyvault-config';
 import { markup, type SafeHtml } from '../common/html.util.js';
+import { masterSecretSection } from './master-secret-section.js';
 import type { StatusView } from './status.interfaces.js';
 
 /** Seconds between automatic reloads of the page, so a rotation shows up while you watch. */
@@ -16,6 +17,7 @@ h1 { font-size: 1.5rem; margin-bottom: .25rem; } h2 { font-size: 1.1rem; margin-
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid #d0d7de; vertical-align: top; }
 th { background: #f6f8fa; } code { font: 13px ui-monospace, monospace; } .muted { color: #57606a; }
 td:nth-child(4) { white-space: nowrap; } .ok { color: #1a7f37; } .bad { color: #cf222e; } dl { display: grid; grid-template-columns: max-content auto; gap: .2rem 1rem; } dt { font-weight: 600; }
+.warn { border: 2px solid #cf222e; background: #fff5f5; padding: .25rem 1rem; border-radius: 6px; }
 `;
 
 const date = (value: Date | string | undefined): string => (value ? new Date(value).toISOString() : '—');
@@ -51,11 +53,13 @@ function timelineRow(entry: KeyVaultTimelineEntry): SafeHtml {
 `;
 }
 
-function timelineSection(timeline: readonly KeyVaultTimelineEntry[]): SafeHtml {
+function timelineSection(timeline: readonly KeyVaultTimelineEntry[], masterSecret: boolean): SafeHtml {
   if (timeline.length === 0) return markup`<p class="muted">Not recorded.</p>`;
   const sorted = [...timeline].sort((a, b) => a.startMs - b.startMs);
-  return markup`<p class="muted">The startup load on the wire, before <code>ConfigService</code> had a value — no
-  master secret involved: the identity endpoint vouched for the app.</p>
+  const how = masterSecret
+    ? 'a master secret from the configuration bought the token (see Identity above).'
+    : 'no master secret involved: the platform’s identity vouched for the app.';
+  return markup`<p class="muted">The startup load on the wire, before <code>ConfigService</code> had a value — ${how}</p>
   <table>
     <thead><tr><th>Start</th><th>Took</th><th>Step</th><th>Vault</th><th>Status</th></tr></thead>
     <tbody>
@@ -87,7 +91,7 @@ function changeEvent(event: KeyVaultChangeEvent): SafeHtml {
  * use. Everything is escaped; nothing on it is a secret value — the view holds none to begin with.
  */
 export function renderStatusPage(view: StatusView): string {
-  const { credential, refresh, database } = view;
+  const { credential, refresh, database, masterSecrets } = view;
   const identity = credential
     ? markup`<code>${credential.name}</code>${credential.detail ? ` (${credential.detail})` : ''}`
     : markup`<span class="muted">unknown</span>`;
@@ -120,21 +124,27 @@ export function renderStatusPage(view: StatusView): string {
 </head>
 <body>
   <h1>nestjs-keyvault-config sample</h1>
-  <p class="muted">This app's configuration holds only the vault URL. Everything below came from Key Vault
-  through a managed identity. Values are never shown.</p>
+  <p class="muted">${
+    masterSecrets.present
+      ? 'Everything below came from Key Vault, through a credential built on a master secret (see Identity).'
+      : "This app's configuration holds only the vault URL. Everything below came from Key Vault through the platform's identity."
+  } Values are never shown.</p>
 
   <h2>Source</h2>
   <dl>
     <dt>Vault</dt><dd>${view.vaults.map((vault, index) => markup`${index > 0 ? ', ' : ''}<code>${vault}</code>`)}</dd>
-    <dt>Credential</dt><dd>${identity}</dd>
+    <dt>Credential</dt><dd id="credential">${identity}</dd>
     <dt>Object id (oid)</dt><dd><code>${credential?.objectId ?? '—'}</code></dd>
     <dt>Client id (appid)</dt><dd><code>${credential?.clientId ?? '—'}</code></dd>
     <dt>Tenant id (tid)</dt><dd><code>${credential?.tenantId ?? '—'}</code></dd>
     <dt>Loaded at</dt><dd>${date(view.loadedAt)} in ${view.elapsedMs} ms</dd>
   </dl>
 
+  <h2>Identity</h2>
+  ${masterSecretSection(masterSecrets)}
+
   <h2>How the app got its secrets</h2>
-  ${timelineSection(view.timeline)}
+  ${timelineSection(view.timeline, masterSecrets.present)}
 
   <h2>Refresh</h2>
   <dl>
@@ -160,6 +170,7 @@ ${view.entries.map(entryRow)}
 
   <h2>Try it</h2>
   <ul>
+    <li><a href="/api/status">/api/status</a> — this page as JSON (names, versions, the credential, master secrets by name)</li>
     <li><a href="/health">/health</a> — the Key Vault health indicator</li>
     <li><code>curl -H "x-api-key: …" /api/greeting</code> — 200 with the key from the vault, 401 otherwise</li>
     <li><code>POST /api/tokens</code> (with <code>x-api-key</code>) and <code>GET /api/tokens/verify</code>

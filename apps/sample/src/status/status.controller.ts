@@ -1,5 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { renderStatusPage } from './status-page.js';
+import type { StatusView } from './status.interfaces.js';
 import { StatusService } from './status.service.js';
 
 /** `GET /`: the server-rendered status page. */
@@ -13,5 +14,12 @@ export class StatusController {
   @Header('cache-control', 'no-store')
   page(): string {
     return renderStatusPage(this.status.view());
+  }
+
+  /** `GET /api/status`: what the page shows, as JSON (names, versions, ids and dates — no value). */
+  @Get('api/status')
+  @Header('cache-control', 'no-store')
+  json(): StatusView {
+    return this.status.view();
   }
 }

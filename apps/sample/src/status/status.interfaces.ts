@@ -4,6 +4,7 @@ import type {
   KeyVaultReportEntry,
   KeyVaultTimelineEntry,
 } from 'nestjs-keyvault-config';
+import type { MasterSecretState } from '../identity/master-secret.js';
 
 /** What the sample knows about its connection string — never the string itself. */
 export interface DatabaseStatus {
@@ -28,7 +29,10 @@ export interface RefreshStatus {
 /** Everything the status page shows. Holds names, versions and dates — no value. */
 export interface StatusView {
   vaults: string[];
+  /** Which credential got the token, and as whom (from the token's claims), as the library reports it. */
   credential?: KeyVaultCredentialInfo;
+  /** Master secrets in the configuration the app started with: names and kinds, never values. */
+  masterSecrets: MasterSecretState;
   loadedAt: Date;
   elapsedMs: number;
   entries: KeyVaultReportEntry[];

@@ -1,8 +1,9 @@
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { KeyVaultConfigWatcher, type KeyVaultChangeEvent } from 'nestjs-keyvault-config';
 import type { Subscription } from 'rxjs';
-import { CONNECTION_STRING_CONFIG_KEY } from '../sample.constants.js';
+import type { MasterSecretState } from '../identity/master-secret.js';
+import { CONNECTION_STRING_CONFIG_KEY, MASTER_SECRETS } from '../sample.constants.js';
 import type { DatabaseStatus, StatusView } from './status.interfaces.js';
 
 /** How many change events the status page lists. */
@@ -17,6 +18,7 @@ export class StatusService implements OnModuleDestroy {
   constructor(
     private readonly keyVault: KeyVaultConfigWatcher,
     private readonly config: ConfigService,
+    @Inject(MASTER_SECRETS) private readonly masterSecrets: MasterSecretState,
   ) {
     // Change events carry names and versions only, so keeping a few for the page is safe.
     this.subscription = this.keyVault.changes$.subscribe((event) => {
@@ -34,6 +36,7 @@ export class StatusService implements OnModuleDestroy {
     return {
       vaults: report.vaults,
       credential: report.credential,
+      masterSecrets: this.masterSecrets,
       loadedAt: report.loadedAt,
       elapsedMs: report.elapsedMs,
       entries: report.entries,
