@@ -1,9 +1,13 @@
-// `npm start`: the sample app against the local Key Vault emulator, wired the way App Service wires a
-// real app — the app gets KEY_VAULT_URL, IDENTITY_ENDPOINT, IDENTITY_HEADER and (for the emulator's
-// self-signed CA) NODE_EXTRA_CA_CERTS, and nothing else: no client secret, no key, no connection string.
+// `npm start`: the sample app against the local Key Vault emulator, wired the way an Azure platform wires a
+// real app — by default App Service: the app gets KEY_VAULT_URL, IDENTITY_ENDPOINT, IDENTITY_HEADER and
+// (for the emulator's self-signed CA) NODE_EXTRA_CA_CERTS, and nothing else: no client secret, no key, no
+// connection string.
 //
 //   npm start                          build (prestart), start the emulator + the sample, print the URL
-//   npm start -- --role none           extra arguments go to the emulator (here: an identity without
+//   npm start -- --identity workload   the identity path to run (IDENTITY_PATHS below): app-service (the
+//                                      default), imds, workload (AKS workload identity) or
+//                                      service-principal (a client secret: the sample warns about it)
+//   npm start -- --role none           other arguments go to the emulator (here: an identity without
 //                                      access, to see the sample refuse to start with a readable error)
 //   PORT=8080 npm start                the sample's port (default 3000); HOST, SAMPLE_REFRESH_INTERVAL too
 //
@@ -32,16 +36,55 @@ const EMULATOR_LINES = [
   'AZURE_POD_IDENTITY_AUTHORITY_HOST',
   'NODE_EXTRA_CA_CERTS',
 ];
-/** What App Service gives an app with a managed identity (plus the CA a real vault does not need). */
-const APP_SERVICE_VARIABLES = [
-  'KEY_VAULT_URL',
-  'IDENTITY_ENDPOINT',
-  'IDENTITY_HEADER',
-  'NODE_EXTRA_CA_CERTS',
-];
+/**
+ * The identity paths of `--identity`: the emulator's flags for each, and exactly the variables that
+ * platform gives an app (plus the emulator's CA, which a real vault does not need).
+ */
+const IDENTITY_PATHS = {
+  'app-service': {
+    label: 'App Service managed identity (IDENTITY_ENDPOINT, 2019-08-01 protocol)',
+    emulatorFlags: [],
+    variables: ['KEY_VAULT_URL', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'NODE_EXTRA_CA_CERTS'],
+  },
+  imds: {
+    // A VM has no variable at all: IMDS sits at 169.254.169.254. Locally that address is off limits, so
+    // AZURE_POD_IDENTITY_AUTHORITY_HOST (which @azure/identity honours for IMDS) points at the emulator's.
+    label:
+      "managed identity through IMDS (VM, scale set), the emulator's IMDS via AZURE_POD_IDENTITY_AUTHORITY_HOST",
+    emulatorFlags: [],
+    variables: ['KEY_VAULT_URL', 'AZURE_POD_IDENTITY_AUTHORITY_HOST', 'NODE_EXTRA_CA_CERTS'],
+  },
+  workload: {
+    label: 'AKS workload identity (federated token file exchanged at Entra ID)',
+    emulatorFlags: ['--workload-identity'],
+    variables: [
+      'KEY_VAULT_URL',
+      'AZURE_AUTHORITY_HOST',
+      'AZURE_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'AZURE_FEDERATED_TOKEN_FILE',
+      'NODE_EXTRA_CA_CERTS',
+    ],
+  },
+  'service-principal': {
+    label: 'service principal with a client secret (the master secret this project exists to remove)',
+    emulatorFlags: ['--service-principal'],
+    variables: [
+      'KEY_VAULT_URL',
+      'AZURE_AUTHORITY_HOST',
+      'AZURE_TENANT_ID',
+      'AZURE_CLIENT_ID',
+      'AZURE_CLIENT_SECRET',
+      'NODE_EXTRA_CA_CERTS',
+    ],
+  },
+};
+const DEFAULT_IDENTITY = 'app-service';
+/** Emulator flags `--identity` sets; given directly, the sample would get the wrong variables. */
+const IDENTITY_FLAGS = { '--workload-identity': 'workload', '--service-principal': 'service-principal' };
 /**
  * Inherited variables that would change which credential the sample uses (a developer's service
- * principal, a workload identity, an IMDS override): dropped, so the demo always shows the managed
+ * principal, a workload identity, an IMDS override): dropped, so the demo shows exactly the chosen
  * identity path and never silently uses something else.
  */
 const CREDENTIAL_VARIABLE = /^(AZURE_|MSI_|IDENTITY_|IMDS_|KEY_VAULT_URL$)/;
@@ -58,6 +101,33 @@ function say(line) {
 
 function fail(message) {
   process.stderr.write(`npm start: ${message}\n`);
+}
+
+/** Splits `--identity NAME` / `--identity=NAME` off the arguments; the rest go to the emulator. */
+function parseArguments(argv) {
+  let identity;
+  const rest = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const flag = arg.split('=', 1)[0];
+    if (flag in IDENTITY_FLAGS) {
+      throw new Error(
+        `${flag} is set by --identity: use \`npm start -- --identity ${IDENTITY_FLAGS[flag]}\``,
+      );
+    }
+    if (flag !== '--identity') {
+      rest.push(arg);
+      continue;
+    }
+    if (identity !== undefined) throw new Error('--identity given more than once');
+    identity = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[(i += 1)];
+    if (!Object.hasOwn(IDENTITY_PATHS, identity ?? '')) {
+      throw new Error(
+        `--identity must be one of ${Object.keys(IDENTITY_PATHS).join(', ')}, got ${identity === undefined ? 'nothing' : `"${identity}"`}`,
+      );
+    }
+  }
+  return { identity: identity ?? DEFAULT_IDENTITY, emulatorArgs: rest };
 }
 
 function forward(stream, target, prefix, onLine) {
@@ -113,6 +183,17 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
+let parsed;
+try {
+  parsed = parseArguments(process.argv.slice(2));
+} catch (error) {
+  fail(error.message);
+  process.exit(2);
+}
+const identityPath = IDENTITY_PATHS[parsed.identity];
+/** What the emulator prints and the script waits for: its five lines and the chosen path's variables. */
+const EXPECTED_LINES = [...new Set([...EMULATOR_LINES, ...identityPath.variables])];
+
 for (const [file, what] of [
   [EMULATOR_MAIN, 'the emulator'],
   [SAMPLE_MAIN, 'the sample'],
@@ -123,8 +204,13 @@ for (const [file, what] of [
   }
 }
 
-// 1. The emulator, seeded with the sample's secrets; extra arguments of `npm start -- …` go to it.
-const emulator = start('emulator', [EMULATOR_MAIN, '--seed', SEED, ...process.argv.slice(2)], process.env);
+// 1. The emulator, seeded with the sample's secrets, with the identity path's flags; the other arguments
+//    of `npm start -- …` go to it.
+const emulator = start(
+  'emulator',
+  [EMULATOR_MAIN, '--seed', SEED, ...identityPath.emulatorFlags, ...parsed.emulatorArgs],
+  process.env,
+);
 const contract = {};
 const ready = new Promise((resolve, reject) => {
   const timer = setTimeout(
@@ -135,9 +221,11 @@ const ready = new Promise((resolve, reject) => {
   emulator.once('exit', () => reject(new Error('the emulator exited before it was ready')));
   forward(emulator.stdout, process.stdout, '[emulator] ', (line) => {
     const match = /^([A-Z_]+)=(.*)$/.exec(line);
-    if (!match || !EMULATOR_LINES.includes(match[1]) || match[1] in contract) return false;
-    contract[match[1]] = match[2];
-    if (EMULATOR_LINES.every((key) => key in contract)) {
+    if (!match) return false;
+    // Every KEY=VALUE line is kept from the terminal, not just the expected ones: with
+    // --service-principal one of them is a client secret.
+    if (!(match[1] in contract)) contract[match[1]] = match[2];
+    if (EXPECTED_LINES.every((key) => key in contract)) {
       clearTimeout(timer);
       resolve();
     }
@@ -155,15 +243,18 @@ try {
   if (children.size === 0) finish();
   await new Promise(() => {}); // finish() exits once the emulator is gone
 }
-writeState(contract);
+/** The state file holds the five lines only (the admin API needs them), never a client secret. */
+const state = Object.fromEntries(EMULATOR_LINES.map((key) => [key, contract[key]]));
+writeState(state);
 
-// 2. The sample, with exactly the App Service variables added to a cleaned environment.
+// 2. The sample, with exactly the identity path's variables added to a cleaned environment.
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !CREDENTIAL_VARIABLE.test(key)));
-for (const key of APP_SERVICE_VARIABLES) env[key] = contract[key];
+for (const key of identityPath.variables) env[key] = contract[key];
 // Nest colours its log unless NO_COLOR is set: keep colours for a terminal, plain text for a pipe or file.
 if (!process.stdout.isTTY && !('FORCE_COLOR' in env)) env.NO_COLOR = '1';
+say(`Identity path: ${parsed.identity} — ${identityPath.label}.`);
 say(
-  `Emulated vault ${contract.KEY_VAULT_URL}; starting the sample with only ${APP_SERVICE_VARIABLES.join(', ')}.`,
+  `Emulated vault ${contract.KEY_VAULT_URL}; starting the sample with only ${identityPath.variables.join(', ')}.`,
 );
 
 const sample = start('sample', [SAMPLE_MAIN], env);
@@ -173,11 +264,13 @@ forward(sample.stdout, process.stdout, '', (line) => {
   const url = LISTENING.exec(stripVTControlCharacters(line))?.[1];
   if (!url) return false;
   process.stdout.write(`${line}\n`);
-  writeState({ ...contract, SAMPLE_URL: url, SAMPLE_REFRESH_INTERVAL: env.SAMPLE_REFRESH_INTERVAL || '5s' });
+  writeState({ ...state, SAMPLE_URL: url, SAMPLE_REFRESH_INTERVAL: env.SAMPLE_REFRESH_INTERVAL || '5s' });
   say(
     [
       '',
       `  Sample:   ${url}/  (status page: vault, identity, keys and versions — never values)`,
+      `  Status:   ${url}/api/status  (the same as JSON)`,
+      `  Identity: ${parsed.identity} (npm start -- --identity ${Object.keys(IDENTITY_PATHS).join('|')})`,
       `  Health:   ${url}/health`,
       `  API key:  curl -i -H "x-api-key: <key>" ${url}/api/greeting`,
       '            (the seeded demo key is Sample--ApiKey in apps/sample/seed.json)',
