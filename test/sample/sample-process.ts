@@ -4,7 +4,7 @@
  * each of them.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
@@ -155,6 +155,29 @@ export async function runScript(args: string[], env: NodeJS.ProcessEnv, timeoutM
 /** Starts a Node script of the repository that keeps running (e.g. `scripts/start-sample.mjs`). */
 export function startScript(args: string[], env: NodeJS.ProcessEnv): Running {
   return run(args, env);
+}
+
+const childrenOf = (pid: number): number[] =>
+  readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+  );
+
+/**
+ * The environment a running child of `parent` was started with, read from /proc (Linux): the child whose
+ * command line contains `script`. For asserting exactly which variables a launcher gave a process.
+ */
+export function childEnvironment(parent: ChildProcess, script: string): Record<string, string> {
+  const pid = childrenOf(parent.pid!).find((child) =>
+    readFileSync(`/proc/${child}/cmdline`, 'utf8')
+      .split('\0')
+      .some((arg) => arg.endsWith(script)),
+  );
+  if (pid === undefined) throw new Error(`no child process of ${parent.pid} runs ${script}`);
+  const entries = readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]);
+  return Object.fromEntries(entries);
 }
 
 /** Polls `check` until it returns a value other than undefined; throws after `timeoutMs`. */
