@@ -119,6 +119,7 @@ export class LocalEmulator implements Emulator {
       registry: this.registry,
       certDir: this.certDir,
       counters: this.counters,
+      faults: this.faults,
       federated: [...(this.seed.identities ?? []), ...(options.identities ?? [])].map((i) => ({
         clientId: i.clientId,
         credentials: i.federatedCredentials ?? [],

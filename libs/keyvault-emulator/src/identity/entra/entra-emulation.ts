@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { RequestLogEntry, VaultRole, VaultRoleAlias } from '../../emulator.interfaces.js';
 import type { IdentityRegistry } from '../identities.js';
+import type { IdentityFaults } from '../server.js';
 import type { TokenAuthority } from '../tokens.js';
 import { generateClientCertificate } from './client-certificate.js';
 import { EmulatedCluster, ProjectedTokenFile } from './cluster.js';
@@ -50,6 +51,8 @@ export interface EntraEmulationOptions {
   registry: IdentityRegistry;
   certDir: string;
   counters: { record(entry: RequestLogEntry): void };
+  /** The emulator's faults (token requests: route `identity.entra`). */
+  faults?: IdentityFaults;
   /** Federated credentials of seed/in-process identities, by client id. */
   federated: Array<{ clientId: string; credentials: FederatedCredential[] }>;
   workloadIdentity?: boolean | { namespace?: string; serviceAccount?: string; role?: VaultRoleAlias };
@@ -91,6 +94,7 @@ export class EntraEmulation {
       port: options.port ?? 0,
       tls,
       counters: options.counters,
+      faults: options.faults,
       context: (base) => {
         this.base = base;
         this.cluster.issuer = `${base}/${options.tenantId}/${this.cluster.clusterId}/`;

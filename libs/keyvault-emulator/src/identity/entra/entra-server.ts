@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closingSignal } from '../../delay.js';
 import type { RequestLogEntry } from '../../emulator.interfaces.js';
+import { applyFault, identityFailureDecision } from '../../fault-apply.js';
 import { writeJson } from '../../http/json-response.js';
+import type { IdentityFaults } from '../server.js';
 import { MAX_TOKEN_REQUEST_BYTES } from './entra.constants.js';
 import { aadstsError, entraErrors, type EntraResponse } from './entra-errors.js';
 import {
@@ -21,6 +24,11 @@ export interface EntraServerOptions {
   /** Builds the token endpoint's context once the base URL (port) is known. */
   context: (base: string) => TokenEndpointContext;
   counters: { record(entry: RequestLogEntry): void };
+  /**
+   * The emulator's faults: token requests (route `identity.entra`) take a pending `failIdentity` first,
+   * then scripted faults naming `identity.entra`, like the managed-identity endpoints.
+   */
+  faults?: IdentityFaults;
 }
 
 /** A running Entra ID endpoint. */
@@ -90,34 +98,102 @@ async function answer(
   return answerGet(path, url, base, context);
 }
 
+const ENTRA_HEADERS = { 'cache-control': 'no-store, no-cache' };
+const isTokenPath = (url: string | undefined): boolean => /\/token\/?$/.test(url?.split('?')[0] ?? '');
+
+type Recorder = ((status: number, clientId?: string) => void) & { fault?: RequestLogEntry['fault'] };
+
+/** One request's log entry (token requests only, as route `identity.entra`), with the fault applied. */
+function recorder(options: EntraServerOptions, req: IncomingMessage): Recorder {
+  const started = Date.now();
+  let recorded = false;
+  const record: Recorder = (status, clientId) => {
+    if (recorded || !isTokenPath(req.url)) return;
+    recorded = true;
+    options.counters.record({
+      time: new Date(started).toISOString(),
+      route: 'identity.entra',
+      method: req.method ?? 'POST',
+      path: (req.url ?? '/').split('?')[0],
+      status,
+      durationMs: Date.now() - started,
+      ...(clientId ? { clientId } : {}),
+      ...(record.fault ? { fault: record.fault } : {}),
+    });
+  };
+  return record;
+}
+
+/** Applies a pending identity failure or a scripted `identity.entra` fault; true when it answered. */
+async function applyEntraFault(
+  faults: IdentityFaults | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  signal: AbortSignal,
+  record: Recorder,
+): Promise<boolean> {
+  if (!faults || !isTokenPath(req.url)) return false;
+  const failure = faults.takeIdentityFailure();
+  const decision =
+    failure !== undefined ? identityFailureDecision(failure) : faults.match?.('identity.entra');
+  if (!decision) return false;
+  record.fault = decision.kind;
+  return applyFault(decision, {
+    req,
+    res,
+    signal,
+    record,
+    answerStatus: (status, retryAfterSeconds) => {
+      const { body } = aadstsError(
+        status,
+        'server_error',
+        90033,
+        'A transient error has occurred. Please try again.',
+      );
+      const headers =
+        retryAfterSeconds === undefined
+          ? ENTRA_HEADERS
+          : { ...ENTRA_HEADERS, 'Retry-After': String(retryAfterSeconds) };
+      writeJson(res, status, body, headers);
+      record(status);
+    },
+  });
+}
+
+async function serve(
+  options: EntraServerOptions,
+  base: string,
+  context: TokenEndpointContext,
+  signal: AbortSignal,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const record = recorder(options, req);
+  if (await applyEntraFault(options.faults, req, res, signal, record)) return;
+  const response = await answer(req, base, context).catch(() =>
+    aadstsError(500, 'server_error', 90033, 'A transient error has occurred. Please try again.'),
+  );
+  const replaced = isTokenPath(req.url) ? options.faults?.matchAnswer?.('identity.entra') : undefined;
+  if (replaced?.body === 'truncated') record.fault = 'truncated';
+  writeJson(res, response.status, response.body, ENTRA_HEADERS, {
+    truncateAt: replaced?.body === 'truncated' ? (replaced.truncateAt ?? 'half') : undefined,
+  });
+  record(response.status, response.clientId);
+}
+
 /**
  * Starts the emulated Entra ID (HTTPS on loopback, the vault's certificate): the token endpoint, the
  * OpenID discovery documents MSAL fetches, the tenant's keys, instance discovery, and the emulated AKS
- * cluster's OIDC issuer. Every token request is logged as route `identity.entra` (status, client id).
+ * cluster's OIDC issuer. Every token request is logged as route `identity.entra` (status, client id)
+ * and goes through the emulator's faults on that route (discovery documents do not).
  */
 export function startEntraServer(options: EntraServerOptions): Promise<EntraServer> {
   let context: TokenEndpointContext | undefined;
   let base = '';
+  const closing = closingSignal();
   const server: Server = createServer(options.tls, (req, res: ServerResponse) => {
-    const started = Date.now();
-    answer(req, base, context!)
-      .catch(() =>
-        aadstsError(500, 'server_error', 90033, 'A transient error has occurred. Please try again.'),
-      )
-      .then((response) => {
-        writeJson(res, response.status, response.body, { 'cache-control': 'no-store, no-cache' });
-        if (/\/token\/?$/.test(req.url?.split('?')[0] ?? '')) {
-          options.counters.record({
-            time: new Date(started).toISOString(),
-            route: 'identity.entra',
-            method: req.method ?? 'POST',
-            path: (req.url ?? '/').split('?')[0],
-            status: response.status,
-            durationMs: Date.now() - started,
-            ...(response.clientId ? { clientId: response.clientId } : {}),
-          });
-        }
-      });
+    // Nothing may escape as an unhandled rejection: a request that cannot be served is dropped.
+    serve(options, base, context!, closing.signal, req, res).catch(() => req.socket.destroy());
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -130,6 +206,7 @@ export function startEntraServer(options: EntraServerOptions): Promise<EntraServ
         port,
         close: () =>
           new Promise<void>((done) => {
+            closing.abort();
             server.close(() => done());
             server.closeAllConnections();
           }),

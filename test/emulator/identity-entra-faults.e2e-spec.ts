@@ -1,0 +1,86 @@
+/**
+ * The emulated Entra ID's token endpoint goes through the emulator's faults like the managed-identity
+ * endpoints: scripted faults on route `identity.entra` (status, hang, truncated body) and pending
+ * `failIdentity` failures — seen through the real @azure/identity ClientSecretCredential.
+ */
+import { request } from 'node:https';
+import { ClientSecretCredential } from '@azure/identity';
+import { startEmulator, type CreatedApplication, type Emulator } from 'keyvault-emulator';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+let emulator: Emulator;
+let app: CreatedApplication;
+beforeAll(async () => {
+  emulator = await startEmulator();
+  app = await emulator.addApplication({ role: 'user', secret: true });
+});
+afterAll(() => emulator?.close());
+afterEach(() => {
+  emulator.faults.clear();
+  emulator.counters.reset();
+});
+
+const credential = (): ClientSecretCredential =>
+  new ClientSecretCredential(emulator.tenantId, app.clientId, app.secret!, {
+    authorityHost: emulator.authorityHost,
+    disableInstanceDiscovery: true,
+    additionallyAllowedTenants: ['*'],
+    tlsOptions: { ca: emulator.caCert },
+    retryOptions: { maxRetries: 0 },
+  });
+const scope = 'https://vault.azure.net/.default';
+const failureOf = (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+
+describe('faults on identity.entra', () => {
+  it('a scripted 500 answers the token request with an Entra error body, then the next one succeeds', async () => {
+    emulator.faults.add({ route: 'identity.entra', status: 500, times: 1 });
+    const error = await failureOf(credential().getToken(scope));
+    expect(error).toBeInstanceOf(Error);
+    expect(emulator.counters.count({ route: 'identity.entra', status: 500 })).toBeGreaterThanOrEqual(1);
+    const log = emulator.counters.log().filter((e) => e.route === 'identity.entra');
+    expect(log[0]).toMatchObject({ status: 500, fault: 'status' });
+    await expect(credential().getToken(scope)).resolves.toMatchObject({ token: expect.any(String) });
+  });
+
+  it('a scripted hang never answers (the client gives up after 300 ms)', async () => {
+    emulator.faults.add({ route: 'identity.entra', hang: true, times: 1 });
+    const outcome = await new Promise<string>((resolve) => {
+      const req = request(`${emulator.authorityHost}/${emulator.tenantId}/oauth2/v2.0/token`, {
+        method: 'POST',
+        ca: emulator.caCert,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      req.on('response', () => resolve('answered'));
+      req.on('error', () => undefined);
+      setTimeout(() => (req.destroy(), resolve('no answer')), 300);
+      req.end('grant_type=client_credentials');
+    });
+    expect(outcome).toBe('no answer');
+    expect(emulator.counters.log().find((e) => e.route === 'identity.entra')).toMatchObject({
+      status: 0,
+      fault: 'hang',
+    });
+  });
+
+  it('a truncated token answer is a malformed 200', async () => {
+    emulator.faults.add({ route: 'identity.entra', body: 'truncated', times: 1 });
+    const error = await failureOf(credential().getToken(scope));
+    expect(error).toBeInstanceOf(Error);
+    expect(emulator.counters.log().find((e) => e.route === 'identity.entra')).toMatchObject({
+      status: 200,
+      fault: 'truncated',
+    });
+  });
+
+  it('failIdentity applies to Entra token requests too; discovery documents are never faulted', async () => {
+    emulator.faults.failIdentity(1, 500);
+    const error = await failureOf(credential().getToken(scope));
+    expect(error).toBeInstanceOf(Error);
+    await expect(credential().getToken(scope)).resolves.toMatchObject({ token: expect.any(String) });
+    expect(emulator.counters.count({ route: 'identity.entra', status: 500 })).toBe(1);
+  });
+});
