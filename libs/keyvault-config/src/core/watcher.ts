@@ -15,6 +15,7 @@
  * `watchKeyVaultSecrets`, this class `Watcher`, `openWatcher`, the Nest token `KEYVAULT_WATCHER`.
  */
 import { EventEmitter } from 'node:events';
+import { inspect, type InspectOptions } from 'node:util';
 import { DEFAULT_HEALTH_FAILURE_THRESHOLD } from './constants.js';
 import { CycleLogger } from './cycle-logger.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
@@ -48,6 +49,7 @@ import {
   type RefreshSnapshot,
 } from './snapshot-diff.js';
 import { redactPayload } from './redaction.js';
+import { inspectWatcher, watcherView, type WatcherView } from './watcher-view.js';
 
 /** The vault side of a watcher (the loader): runs one detection and returns the new snapshot, or throws. */
 export interface RefreshSource {
@@ -160,6 +162,16 @@ export class Watcher implements KeyVaultWatcher {
   stop(): Promise<void> {
     for (const companion of this.companions) companion.close();
     return this.scheduler.stop();
+  }
+
+  /** What `JSON.stringify` shows: the report and the refresh state, never a value (watcher-view.ts). */
+  toJSON(): WatcherView {
+    return watcherView(this);
+  }
+
+  /** What `util.inspect` (console.log) shows, at any depth: the report and the refresh state. */
+  [inspect.custom](depth: number | null, options: InspectOptions): string {
+    return inspectWatcher('Watcher', this, depth, options);
   }
 
   /** Starts and closes `companion` with the watcher (openWatcher's mount watch). */

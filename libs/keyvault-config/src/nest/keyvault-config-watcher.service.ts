@@ -17,7 +17,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { isDeepStrictEqual } from 'node:util';
+import { inspect, isDeepStrictEqual, type InspectOptions } from 'node:util';
 import { from, mergeMap, Subject, type Observable } from 'rxjs';
 import type {
   KeyVaultChangeEvent,
@@ -30,6 +30,7 @@ import type {
 } from '../core/index.js';
 import { changesFor, type LoadedKey } from '../core/snapshot-diff.js';
 import type { Watcher } from '../core/watcher.js';
+import { inspectWatcher, watcherView, type WatcherView } from '../core/watcher-view.js';
 import { keyLeftToApp, listenerThrew } from '../core/messages/index.js';
 import { applyChanges, type ConfigServiceChange } from './config-service.bridge.js';
 import { KEYVAULT_LOGGER_CONTEXT, KEYVAULT_WATCHER } from './keyvault-config.constants.js';
@@ -124,6 +125,19 @@ export class KeyVaultConfigWatcher implements OnApplicationBootstrap, OnApplicat
    */
   health(threshold?: number): KeyVaultHealth {
     return this.watcher.health(threshold);
+  }
+
+  /**
+   * What `JSON.stringify` shows: the report and the refresh state, never a value (the service holds
+   * ConfigService and the loaded values, which its fields would otherwise print).
+   */
+  toJSON(): WatcherView {
+    return watcherView(this);
+  }
+
+  /** What `util.inspect` (console.log) shows, at any depth: the report and the refresh state. */
+  [inspect.custom](depth: number | null, options: InspectOptions): string {
+    return inspectWatcher('KeyVaultConfigWatcher', this, depth, options);
   }
 
   /** @internal Starts the refresh timer once every module is initialized. */
