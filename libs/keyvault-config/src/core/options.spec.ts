@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type { KeyVaultConfigOptions } from './interfaces.js';
+import { loadKeyVaultSecrets } from './loader.js';
 import { resolveOptions } from './options.js';
 import { hasReferences } from './references.js';
 
@@ -134,6 +135,63 @@ describe('resolveOptions', () => {
     expect(resolved.vaults[1]!.explicit).toEqual([
       { name: 'Pw', keyPath: ['Db', 'Password'], optional: false },
       { name: 'O', keyPath: ['Other'], version: undefined, optional: true },
+    ]);
+  });
+
+  it.each([
+    [['Db-Password', 'Db-Password'], 'secrets[1]', "'Db-Password'", 'secrets[0]'],
+    [['Db-Password', 'db-PASSWORD'], 'secrets[1]', "'db-PASSWORD'", 'secrets[0]'],
+    [
+      ['A', { name: 'Db-Password', key: 'Other' }, { name: 'db-password' }],
+      'secrets[2].name',
+      "'db-password'",
+      'secrets[1]',
+    ],
+    [{ 'Db.Password': 'Pw', 'Db.Other': 'PW' }, 'secrets.Db.Other', "'PW'", 'secrets.Db.Password'],
+    [{ First: 'Pw', Second: { name: 'pw', optional: true } }, 'secrets.Second.name', "'pw'", 'secrets.First'],
+    [
+      [
+        { name: 'Pw', version: 'abc' },
+        { name: 'PW', version: 'ABC' },
+      ],
+      'secrets[1].name',
+      "'PW'",
+      'secrets[0]',
+    ],
+  ] as Array<[KeyVaultConfigOptions['secrets'], string, string, string]>)(
+    'rejects a secret named twice (case-insensitively) in %j naming it',
+    (secrets, option, name, first) => {
+      const error = invalid({ vaultUrl: VAULT_URL, secrets });
+      expect(error.key).toBe(option);
+      expect(error.message).toContain(`\`${option}\``);
+      expect(error.message).toContain(name);
+      expect(error.message).toContain(`\`${first}\``);
+      expect(error.message).toContain('case-insensitive');
+    },
+  );
+
+  it('fails a load naming a secret twice before any request (no token asked)', async () => {
+    let tokens = 0;
+    const credential = { getToken: async () => (tokens++, null) };
+    const load = loadKeyVaultSecrets({
+      vaultUrl: 'https://127.0.0.1:1',
+      credential,
+      env: {},
+      secrets: ['Api-Key', 'API-KEY'],
+    });
+    await expect(load).rejects.toMatchObject({ code: 'INVALID_OPTIONS', key: 'secrets[1]' });
+    expect(tokens).toBe(0);
+  });
+
+  it('accepts one secret twice at distinct versions (e.g. the previous one under another key)', () => {
+    const resolved = resolveOptions({
+      vaultUrl: VAULT_URL,
+      env: {},
+      secrets: { Current: 'Api-Key', Previous: { name: 'api-key', version: 'abc' } },
+    });
+    expect(resolved.vaults[0]!.explicit?.map((s) => [s.name, s.version])).toEqual([
+      ['Api-Key', undefined],
+      ['api-key', 'abc'],
     ]);
   });
 

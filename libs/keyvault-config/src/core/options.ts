@@ -128,15 +128,32 @@ function resolveDescriptor(
 }
 
 function resolveExplicit(option: string, secrets: unknown): ResolvedExplicitSecret[] {
+  let entries: Array<[option: string, secret: string | ExplicitSecret, recordKey?: string]>;
   if (Array.isArray(secrets)) {
-    return secrets.map((s, i) => resolveDescriptor(`${option}[${i}]`, s as string | ExplicitSecret));
+    entries = secrets.map((s, i) => [`${option}[${i}]`, s as string | ExplicitSecret]);
+  } else if (secrets !== null && typeof secrets === 'object') {
+    entries = Object.entries(secrets as Record<string, string | ExplicitSecret>).map(([key, s]) => [
+      `${option}.${key}`,
+      s,
+      key,
+    ]);
+  } else {
+    throw invalid(option, optionProblem.invalidSecrets(secrets));
   }
-  if (secrets !== null && typeof secrets === 'object') {
-    return Object.entries(secrets as Record<string, string | ExplicitSecret>).map(([key, s]) =>
-      resolveDescriptor(`${option}.${key}`, s, key),
-    );
-  }
-  throw invalid(option, optionProblem.invalidSecrets(secrets));
+  // Key Vault names are case-insensitive: `Db-Password` and `db-password` are one secret. Named twice
+  // (at the same version), it would be fetched twice and collide with itself at merge, after requests.
+  const seen = new Map<string, string>();
+  return entries.map(([entryOption, secret, recordKey]) => {
+    const resolved = resolveDescriptor(entryOption, secret, recordKey);
+    const id = `${resolved.name.toLowerCase()}/${resolved.version?.toLowerCase() ?? ''}`;
+    const first = seen.get(id);
+    if (first !== undefined) {
+      const named = typeof secret === 'string' ? entryOption : `${entryOption}.name`;
+      throw invalid(named, optionProblem.duplicateSecretName(resolved.name, first));
+    }
+    seen.set(id, entryOption);
+    return resolved;
+  });
 }
 
 function resolveSource(

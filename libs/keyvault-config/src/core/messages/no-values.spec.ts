@@ -218,6 +218,7 @@ const namedProblems: Record<string, Case> = {
   urlWithPath: () => m.optionProblem.urlWithPath('v.vault.azure.net'),
   noVault: () => m.optionProblem.noVault('KEY_VAULT_URL'),
   vaultEntryWithoutUrl: () => m.optionProblem.vaultEntryWithoutUrl(),
+  duplicateSecretName: () => m.optionProblem.duplicateSecretName('Db-Password', 'secrets[0]'),
   explicitWithSelection: () => m.optionProblem.explicitWithSelection(),
   vaultsWithVaultUrl: () => m.optionProblem.vaultsWithVaultUrl(),
   secretsWithVaults: () => m.optionProblem.secretsWithVaults(),

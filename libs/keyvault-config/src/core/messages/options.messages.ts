@@ -64,6 +64,9 @@ export const optionProblem = {
     'each entry of `vaults` needs its vaultUrl (e.g. https://my-vault.vault.azure.net).',
   invalidPrefix: (value: unknown): string =>
     `${describeValue(value)} is not a valid secret name prefix (0-9, a-z, A-Z, '-').`,
+  /** Names are shown: a secret's name is not secret (and must match the pattern to get here). */
+  duplicateSecretName: (name: string, firstOption: string): string =>
+    `secret '${name}' is already named by \`${firstOption}\` (Key Vault secret names are case-insensitive); name each secret once (another version of it may be named with its \`version\`).`,
   explicitWithSelection: (): string =>
     '`prefix` and `filter` select secrets from the list and cannot be combined with explicit `secrets`; choose keys with the record form ({ key: name }) instead.',
   vaultsWithVaultUrl: (): string =>
