@@ -1,6 +1,7 @@
 // Wire protocol of the vault: authentication (401 challenge, bad/expired tokens), api-version handling,
 // authorization by role (403 wording), response headers. DefaultAzureCredential is pointed at the
 // emulator's App Service identity endpoint; other callers get tokens signed in-process.
+import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -83,6 +84,38 @@ describe('authentication', () => {
     expect((await client.getSecret('app-secret')).value).toBe('s3cr3t');
     expect(fx.emulator.counters.count({ route: 'secrets.get', status: 401 })).toBeGreaterThan(0);
     expect(fx.emulator.counters.count({ route: 'identity.appservice', status: 200 })).toBeGreaterThan(0);
+  });
+
+  it("the SDK's challenge policy reads the login.windows.net challenge: Key Vault's scope and the challenge's tenant", async () => {
+    const asked: Array<{ scopes: string[]; tenantId?: string }> = [];
+    const signer = signedBy(fx.emulator);
+    const recording: TokenCredential = {
+      getToken: (scopes, options) => {
+        asked.push({ scopes: [scopes].flat(), tenantId: options?.tenantId });
+        return signer.getToken(scopes, options);
+      },
+    };
+    const client = secretClient(fx.emulator, recording);
+    expect((await client.getSecret('app-secret')).value).toBe('s3cr3t');
+    expect(asked).toEqual([{ scopes: ['https://vault.azure.net/.default'], tenantId: fx.emulator.tenantId }]);
+  });
+
+  it('is refused by the SDK with challenge resource verification on: the vault is 127.0.0.1, the challenge names vault.azure.net', async () => {
+    const asked: string[] = [];
+    const signer = signedBy(fx.emulator);
+    const recording: TokenCredential = {
+      getToken: (scopes, options) => {
+        asked.push(...[scopes].flat());
+        return signer.getToken(scopes, options);
+      },
+    };
+    const client = secretClient(fx.emulator, recording, { disableChallengeResourceVerification: false });
+    const error = await client.getSecret('app-secret').then(
+      () => expect.fail('the SDK sent a token to a host its challenge does not name'),
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toMatch(/challenge resource/i);
+    expect(asked).toEqual([]); // no token was even requested
   });
 });
 
