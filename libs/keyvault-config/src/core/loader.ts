@@ -67,9 +67,12 @@ interface LoadRun {
  * {@link KeyVaultConfigError}; with `optional: true` resolves to `{ config: {}, report }` with
  * `report.error` instead, after one warning.
  */
-export async function loadKeyVaultSecrets(options: KeyVaultConfigOptions = {}): Promise<KeyVaultLoadResult> {
+export async function loadKeyVaultSecrets<T = Record<string, unknown>>(
+  options: KeyVaultConfigOptions = {},
+): Promise<KeyVaultLoadResult<T>> {
   rejectRefreshOptions(options, 'loadKeyVaultSecrets()');
-  return (await loadForRefresh(options)).result;
+  // The caller's declared shape (see KeyVaultLoadResult): the object is the loaded configuration.
+  return (await loadForRefresh(options)).result as KeyVaultLoadResult<T>;
 }
 
 /**

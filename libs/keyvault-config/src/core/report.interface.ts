@@ -113,9 +113,16 @@ export interface KeyVaultLoadReport {
   timeline?: KeyVaultTimelineEntry[];
 }
 
-/** Result of {@link loadKeyVaultSecrets}. */
-export interface KeyVaultLoadResult {
+/**
+ * Result of {@link loadKeyVaultSecrets}. `T` is the shape the caller declares for `config`
+ * (`loadKeyVaultSecrets<AppSecrets>()`), like `ConfigService.get<T>()`: an assertion the compiler
+ * trusts, not a check — `validationSchema` is the check. It is not inferred from `validationSchema`,
+ * because the schema validates the environment and the vault values together and its output (defaults,
+ * coercions) is not what `config` holds.
+ * @default T = Record<string, unknown>
+ */
+export interface KeyVaultLoadResult<T = Record<string, unknown>> {
   /** The nested configuration object (vault values, resolved references). */
-  config: Record<string, unknown>;
+  config: T;
   report: KeyVaultLoadReport;
 }

@@ -88,15 +88,18 @@ export interface KeyVaultWatcherEvents {
 }
 
 /**
- * Live Key Vault configuration for apps without Nest (see {@link watchKeyVaultSecrets}).
+ * Live Key Vault configuration for apps without Nest (see {@link watchKeyVaultSecrets}). `T` is the
+ * shape the caller declares for `config` (`watchKeyVaultSecrets<AppSecrets>()`) — an assertion, not a
+ * check; `validationSchema` checks every load and cycle.
+ * @default T = Record<string, unknown>
  */
-export interface KeyVaultWatcher {
+export interface KeyVaultWatcher<T = Record<string, unknown>> {
   /**
    * The current configuration. Each cycle that changes something replaces it with a new object (the
    * old one is never mutated), so read `watcher.config` (or `get`) where you use a value instead of
    * keeping a reference from startup.
    */
-  readonly config: Readonly<Record<string, unknown>>;
+  readonly config: Readonly<T>;
   /** The value under a dot path of the current configuration. */
   get<T = unknown>(key: string): T | undefined;
   /** Report of the last successful load or cycle (names, versions, sources — never values). */

@@ -310,8 +310,11 @@ export async function openWatcher(options: KeyVaultConfigOptions = {}): Promise<
  * alive); `refresh()` runs one on demand either way. Throws like `loadKeyVaultSecrets` when the startup
  * load fails (unless `optional: true`).
  */
-export async function watchKeyVaultSecrets(options: KeyVaultConfigOptions = {}): Promise<KeyVaultWatcher> {
+export async function watchKeyVaultSecrets<T = Record<string, unknown>>(
+  options: KeyVaultConfigOptions = {},
+): Promise<KeyVaultWatcher<T>> {
   const watcher = await openWatcher(options);
   watcher.start();
-  return watcher;
+  // The caller's declared shape (see KeyVaultWatcher): `config` is the loaded configuration.
+  return watcher as unknown as KeyVaultWatcher<T>;
 }
