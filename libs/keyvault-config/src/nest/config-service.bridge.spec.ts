@@ -1,5 +1,5 @@
 /**
- * Pins the two behaviours of the installed `@nestjs/config` that config-service.bridge.ts works around,
+ * Pins the behaviours of the installed `@nestjs/config` that config-service.bridge.ts works around,
  * then the bridge itself. When a "shape" test fails, `@nestjs/config` changed: revisit the bridge (its
  * workaround may be unneeded, or no longer enough) before touching these assertions.
  */
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyChanges } from './config-service.bridge.js';
+import { applyChanges, CHANGES_SUBJECT_FIELD } from './config-service.bridge.js';
 
 const KEY = 'BridgeSpecSecret';
 const VALUE = 'bridge-spec-value';
@@ -47,6 +47,35 @@ describe('@nestjs/config shape the bridge relies on', () => {
     }
   });
 
+  it('set with a path array writes the configuration and emits, but never writes process.env', () => {
+    const service = new ConfigService({});
+    const seen: unknown[] = [];
+    service.changes$.subscribe((change) => seen.push(change.path));
+    (service.set as unknown as (path: string[], value: unknown) => void)(['Nested', KEY], VALUE);
+    expect(service.get(`Nested.${KEY}`)).toBe(VALUE);
+    expect(seen).toEqual([['Nested', KEY]]);
+    expect(Object.values(process.env)).not.toContain(VALUE);
+  });
+
+  it('changes$ is fed by the private `_changes$` Subject, which set() emits on', () => {
+    const service = new ConfigService({});
+    const subject = (service as unknown as Record<string, { next: (event: unknown) => void }>)[
+      CHANGES_SUBJECT_FIELD
+    ]!;
+    expect(typeof subject.next).toBe('function');
+    const seen: unknown[] = [];
+    service.changes$.subscribe((change) => seen.push(change));
+    subject.next({ path: 'direct', oldValue: undefined, newValue: 1 });
+    const next = subject.next;
+    const held: unknown[] = [];
+    Object.defineProperty(subject, 'next', { value: (e: unknown) => held.push(e), configurable: true });
+    service.set(KEY, VALUE);
+    delete (subject as { next?: unknown }).next;
+    expect(subject.next).toBe(next);
+    expect(held).toEqual([{ path: KEY, oldValue: undefined, newValue: VALUE }]);
+    expect(seen).toEqual([{ path: 'direct', oldValue: undefined, newValue: 1 }]);
+  });
+
   it('with cache: true a key set to undefined comes back from the private `cache`', async () => {
     const service = await cachingConfigService();
     service.set(KEY, VALUE);
@@ -76,21 +105,45 @@ describe('applyChanges', () => {
     expect(process.env.BRIDGE_SPEC_URL).toBe('unchanged');
   });
 
-  it('restores process.env even when a write throws', () => {
-    const service = new ConfigService({});
-    // set() calls String(value) for process.env; a value whose toString throws makes set() throw.
-    const poison = {
-      toString(): string {
-        throw new Error('cannot stringify');
-      },
-    };
-    expect(() =>
+  it('changes$ subscribers see what set(key) gives them, and no value in process.env', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-spec-'));
+    try {
+      const file = join(dir, '.env');
+      writeFileSync(file, `BRIDGE_SPEC_URL=db://\${${KEY}}@host\n`);
+      process.env.BRIDGE_SPEC_URL = 'unchanged';
+      const expected: unknown[] = [];
+      const reference = new ConfigService({ Nested: { Password: 'old' } });
+      reference.changes$.subscribe((change) => expected.push(change));
+      reference.set(KEY, VALUE);
+      reference.set('Nested.Password', VALUE);
+      reference.set(KEY, undefined);
+      delete process.env[KEY];
+      delete process.env['Nested.Password'];
+      process.env.BRIDGE_SPEC_URL = 'unchanged';
+
+      const service = new ConfigService({ Nested: { Password: 'old' } });
+      service.setEnvFilePaths([file]);
+      const seen: unknown[] = [];
+      const environments: string[][] = [];
+      service.changes$.subscribe((change) => {
+        seen.push(change);
+        environments.push(Object.values(process.env).filter((v): v is string => v !== undefined));
+      });
       applyChanges(service, [
         { kind: 'added', key: KEY, value: VALUE },
-        { kind: 'added', key: 'Poison', value: poison },
-      ]),
-    ).toThrow('cannot stringify');
-    expect(process.env[KEY]).toBeUndefined();
+        { kind: 'updated', key: 'Nested.Password', value: VALUE },
+        { kind: 'removed', key: KEY },
+      ]);
+      expect(seen).toEqual(expected);
+      expect(environments).toHaveLength(3);
+      for (const environment of environments) {
+        expect(environment.filter((v) => v.includes(VALUE) || v === 'undefined')).toEqual([]);
+      }
+      expect(process.env.BRIDGE_SPEC_URL).toBe('unchanged');
+      expect(process.env[KEY]).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a removed key does not come back from the cache (nested and dotted forms)', async () => {
