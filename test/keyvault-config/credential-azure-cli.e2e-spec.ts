@@ -5,57 +5,44 @@
  * on a laptop, so managed identity never probes IMDS at 169.254.169.254.
  */
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertLibraryBuilt } from '../support/built-library.js';
+import { tempDir } from '../support/child-env.js';
+import { useEmulator } from '../support/emulator.fixture.js';
 import {
-  assertLibraryBuilt,
-  childEnv,
+  DEVELOPER,
   fakeAzBin,
   fakeAzCalls,
-  removeTempDirs,
   runCredentialChild,
-  tempDir,
   type ChildScenario,
 } from './fixtures/credential-child.js';
 
-const DEVELOPER = {
-  clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
-  objectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
-};
 const SECRETS = { 'Db-Password': 'cli-canary-1', 'Api-Key': 'cli-canary-2' };
 
-let emulator: Emulator;
+// The children get a developer's environment of their own (fx.childEnv without a managed identity).
+const fx = useEmulator({
+  identity: 'none',
+  seed: Object.entries(SECRETS).map(([name, value]) => ({ name, value })),
+  identities: [{ ...DEVELOPER, role: 'user' }],
+});
 let scenario: ChildScenario;
 let azBin: string;
 let azLog: string;
 
-beforeAll(async () => {
-  assertLibraryBuilt();
-  emulator = await startEmulator({
-    seed: Object.entries(SECRETS).map(([name, value]) => ({ name, value })),
-    identities: [{ ...DEVELOPER, role: 'user' }],
-  });
-  scenario = { vaultUrl: emulator.vaultUrl, secrets: SECRETS };
+beforeAll(() => {
+  assertLibraryBuilt('dist/core/credential.js');
+  scenario = { vaultUrl: fx.emulator.vaultUrl, secrets: SECRETS };
   azBin = fakeAzBin();
 });
-afterAll(async () => {
-  await emulator?.close();
-  removeTempDirs();
-});
 beforeEach(() => {
-  emulator.counters.reset();
+  fx.emulator.counters.reset();
   azLog = join(tempDir('kv-az-log-'), 'calls.jsonl');
 });
 
 function developerEnv(vars: Record<string, string>, withAz: boolean): NodeJS.ProcessEnv {
-  return childEnv(
-    {
-      AZURE_TOKEN_CREDENTIALS: 'dev',
-      NODE_EXTRA_CA_CERTS: emulator.env.NODE_EXTRA_CA_CERTS,
-      FAKE_AZ_LOG: azLog,
-      ...vars,
-    },
-    withAz ? azBin : undefined,
+  return fx.childEnv(
+    { AZURE_TOKEN_CREDENTIALS: 'dev', FAKE_AZ_LOG: azLog, ...vars },
+    { platform: 'none', pathPrefix: withAz ? azBin : undefined },
   );
 }
 
@@ -67,14 +54,14 @@ describe.skipIf(process.platform === 'win32')('AzureCliCredential with a fake az
       developerEnv(
         {
           FAKE_AZ_MODE: 'logged-in',
-          FAKE_AZ_TOKEN: emulator.issueToken({
+          FAKE_AZ_TOKEN: fx.emulator.issueToken({
             clientId: DEVELOPER.clientId,
             expiresInSeconds: lifetime,
             // A user's token, as `az login` gets one: scp/upn, no xms_mirid.
             kind: 'user',
           }),
           FAKE_AZ_EXPIRES_ON: String(Math.floor(Date.now() / 1000) + lifetime),
-          FAKE_AZ_TENANT: emulator.tenantId,
+          FAKE_AZ_TENANT: fx.emulator.tenantId,
         },
         true,
       ),
@@ -86,10 +73,10 @@ describe.skipIf(process.platform === 'win32')('AzureCliCredential with a fake az
       name: 'AzureCliCredential',
       objectId: DEVELOPER.objectId,
       clientId: DEVELOPER.clientId,
-      tenantId: emulator.tenantId,
+      tenantId: fx.emulator.tenantId,
     });
     expect(result.logs.map((l) => l.message)).toContain(
-      `Authenticated to Key Vault using AzureCliCredential as oid=${DEVELOPER.objectId} appid=${DEVELOPER.clientId} tid=${emulator.tenantId}`,
+      `Authenticated to Key Vault using AzureCliCredential as oid=${DEVELOPER.objectId} appid=${DEVELOPER.clientId} tid=${fx.emulator.tenantId}`,
     );
     // Exactly what the SDK asks the CLI — the tenant comes from the vault's challenge. No managed identity was tried.
     const calls = fakeAzCalls(azLog);
@@ -103,14 +90,14 @@ describe.skipIf(process.platform === 'win32')('AzureCliCredential with a fake az
         '--resource',
         'https://vault.azure.net',
         '--tenant',
-        emulator.tenantId,
+        fx.emulator.tenantId,
       ]);
     }
-    expect(emulator.counters.count({ route: 'identity.appservice' })).toBe(0);
-    expect(emulator.counters.count({ route: 'identity.imds' })).toBe(0);
-    expect(emulator.counters.count({ route: 'secrets.get', status: 200, clientId: DEVELOPER.clientId })).toBe(
-      4,
-    );
+    expect(fx.emulator.counters.count({ route: 'identity.appservice' })).toBe(0);
+    expect(fx.emulator.counters.count({ route: 'identity.imds' })).toBe(0);
+    expect(
+      fx.emulator.counters.count({ route: 'secrets.get', status: 200, clientId: DEVELOPER.clientId }),
+    ).toBe(4);
     expect(JSON.stringify(result)).not.toContain('cli-canary');
   });
 
@@ -135,7 +122,7 @@ describe.skipIf(process.platform === 'win32')('AzureCliCredential with a fake az
     ]);
     expect(result.error!.message).toContain('sign in with `az login`');
     expect(fakeAzCalls(azLog)).toHaveLength(1);
-    expect(emulator.counters.count({ route: 'secrets.get', status: 200 })).toBe(0);
+    expect(fx.emulator.counters.count({ route: 'secrets.get', status: 200 })).toBe(0);
     expect(result.describe).toEqual([]);
   });
 

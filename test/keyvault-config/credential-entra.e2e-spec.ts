@@ -7,17 +7,12 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startEmulator, type CreatedApplication, type Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  assertLibraryBuilt,
-  childEnv,
-  removeTempDirs,
-  runCredentialChild,
-  tempDir,
-  type ChildResult,
-  type ChildScenario,
-} from './fixtures/credential-child.js';
+import type { CreatedApplication } from 'keyvault-emulator';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertLibraryBuilt } from '../support/built-library.js';
+import { tempDir } from '../support/child-env.js';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { runCredentialChild, type ChildResult, type ChildScenario } from './fixtures/credential-child.js';
 
 const SECRETS = { 'Db-Password': 'entra-canary-1', 'Api-Key': 'entra-canary-2' };
 const USER_ASSIGNED = {
@@ -25,51 +20,48 @@ const USER_ASSIGNED = {
   objectId: '0f1e2d3c-4b5a-4697-8877-665544332211',
 };
 
-let emulator: Emulator;
+// The children get the identity environment of each path through fx.childEnv (no managed identity).
+const fx = useEmulator({
+  identity: 'none',
+  seed: Object.entries(SECRETS).map(([name, value]) => ({ name, value })),
+  workloadIdentity: true,
+  legacyMsi: true,
+  identities: [
+    {
+      ...USER_ASSIGNED,
+      role: 'user',
+      federatedCredentials: [{ subject: 'system:serviceaccount:default:workload-identity-sa' }],
+    },
+  ],
+});
 let scenario: ChildScenario;
 let principal: CreatedApplication;
 let reader: CreatedApplication;
 
 beforeAll(async () => {
-  assertLibraryBuilt();
-  emulator = await startEmulator({
-    seed: Object.entries(SECRETS).map(([name, value]) => ({ name, value })),
-    workloadIdentity: true,
-    legacyMsi: true,
-    identities: [
-      {
-        ...USER_ASSIGNED,
-        role: 'user',
-        federatedCredentials: [{ subject: 'system:serviceaccount:default:workload-identity-sa' }],
-      },
-    ],
-  });
-  principal = await emulator.addApplication({ role: 'user', secret: true, certificate: true });
-  reader = await emulator.addApplication({ role: 'reader', secret: true });
-  scenario = { vaultUrl: emulator.vaultUrl, secrets: SECRETS };
+  assertLibraryBuilt('dist/core/credential.js');
+  principal = await fx.emulator.addApplication({ role: 'user', secret: true, certificate: true });
+  reader = await fx.emulator.addApplication({ role: 'reader', secret: true });
+  scenario = { vaultUrl: fx.emulator.vaultUrl, secrets: SECRETS };
 });
-afterAll(async () => {
-  await emulator?.close();
-  removeTempDirs();
-});
-beforeEach(() => emulator.counters.reset());
+beforeEach(() => fx.emulator.counters.reset());
 
-const base = (): Record<string, string> => ({
-  NODE_EXTRA_CA_CERTS: emulator.env.NODE_EXTRA_CA_CERTS!,
-  AZURE_AUTHORITY_HOST: emulator.authorityHost,
-  AZURE_TENANT_ID: emulator.tenantId,
-});
+/** A child with no managed identity: the emulator's CA and Entra ID, then `vars`. */
+const entraEnv = (vars: Record<string, string>): NodeJS.ProcessEnv =>
+  fx.childEnv(
+    { AZURE_AUTHORITY_HOST: fx.emulator.authorityHost, AZURE_TENANT_ID: fx.emulator.tenantId, ...vars },
+    { platform: 'none' },
+  );
 const workloadEnv = (overrides: Record<string, string> = {}): NodeJS.ProcessEnv =>
-  childEnv({
-    ...base(),
-    AZURE_CLIENT_ID: emulator.workloadIdentity!.clientId,
-    AZURE_FEDERATED_TOKEN_FILE: emulator.workloadIdentity!.tokenFile,
+  entraEnv({
+    AZURE_CLIENT_ID: fx.emulator.workloadIdentity!.clientId,
+    AZURE_FEDERATED_TOKEN_FILE: fx.emulator.workloadIdentity!.tokenFile,
     ...overrides,
   });
 const secretEnv = (app: CreatedApplication, overrides: Record<string, string> = {}): NodeJS.ProcessEnv =>
-  childEnv({ ...base(), AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: app.secret!, ...overrides });
+  entraEnv({ AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_SECRET: app.secret!, ...overrides });
 const certificateEnv = (app: CreatedApplication): NodeJS.ProcessEnv =>
-  childEnv({ ...base(), AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_CERTIFICATE_PATH: app.certificatePath! });
+  entraEnv({ AZURE_CLIENT_ID: app.clientId, AZURE_CLIENT_CERTIFICATE_PATH: app.certificatePath! });
 
 const identityLines = (result: ChildResult): string[] =>
   result.logs.map((l) => l.message).filter((m) => m.startsWith('Authenticated to Key Vault'));
@@ -86,21 +78,21 @@ describe('AKS workload identity', () => {
   it('DefaultAzureCredential: names WorkloadIdentityCredential and the federated identity, through the emulated Entra ID', async () => {
     const result = await runCredentialChild(scenario, workloadEnv());
     expectLoaded(result);
-    const { clientId, objectId } = emulator.workloadIdentity!;
+    const { clientId, objectId } = fx.emulator.workloadIdentity!;
     expect(result.describe).toEqual([
       {
         name: 'WorkloadIdentityCredential',
         detail: 'AKS workload identity',
         objectId,
         clientId,
-        tenantId: emulator.tenantId,
+        tenantId: fx.emulator.tenantId,
       },
     ]);
     expect(identityLines(result)).toEqual([
-      `Authenticated to Key Vault using WorkloadIdentityCredential (AKS workload identity) as oid=${objectId} appid=${clientId} tid=${emulator.tenantId}`,
+      `Authenticated to Key Vault using WorkloadIdentityCredential (AKS workload identity) as oid=${objectId} appid=${clientId} tid=${fx.emulator.tenantId}`,
     ]);
-    expect(emulator.counters.count({ route: 'identity.entra', status: 200, clientId })).toBe(1);
-    expect(emulator.counters.count({ route: 'secrets.get', status: 200, clientId })).toBe(2);
+    expect(fx.emulator.counters.count({ route: 'identity.entra', status: 200, clientId })).toBe(1);
+    expect(fx.emulator.counters.count({ route: 'secrets.get', status: 200, clientId })).toBe(2);
   });
 
   it('a user-assigned identity chosen by AZURE_CLIENT_ID (federated with the same service account)', async () => {
@@ -111,7 +103,7 @@ describe('AKS workload identity', () => {
     expectLoaded(result);
     expect(result.describe[0]).toMatchObject({ name: 'WorkloadIdentityCredential', ...USER_ASSIGNED });
     expect(
-      emulator.counters.count({ route: 'secrets.get', status: 200, clientId: USER_ASSIGNED.clientId }),
+      fx.emulator.counters.count({ route: 'secrets.get', status: 200, clientId: USER_ASSIGNED.clientId }),
     ).toBe(2);
   });
 
@@ -124,12 +116,12 @@ describe('AKS workload identity', () => {
     expect(result.describe[0]).toMatchObject({
       name: 'WorkloadIdentityCredential',
       detail: 'AKS workload identity',
-      clientId: emulator.workloadIdentity!.clientId,
+      clientId: fx.emulator.workloadIdentity!.clientId,
     });
   });
 
   it('RBAC per identity: the federated identity without a role is refused by the vault (403), naming it', async () => {
-    emulator.setRole(USER_ASSIGNED.clientId, 'none');
+    fx.emulator.setRole(USER_ASSIGNED.clientId, 'none');
     try {
       const result = await runCredentialChild(
         scenario,
@@ -138,10 +130,10 @@ describe('AKS workload identity', () => {
       expect(result.ok).toBe(false);
       expect(result.error?.message).toContain(`oid=${USER_ASSIGNED.objectId}`);
       expect(
-        emulator.counters.count({ route: 'secrets.get', status: 403, clientId: USER_ASSIGNED.clientId }),
+        fx.emulator.counters.count({ route: 'secrets.get', status: 403, clientId: USER_ASSIGNED.clientId }),
       ).toBe(1);
     } finally {
-      emulator.setRole(USER_ASSIGNED.clientId, 'user');
+      fx.emulator.setRole(USER_ASSIGNED.clientId, 'user');
     }
   });
 
@@ -149,7 +141,7 @@ describe('AKS workload identity', () => {
     const file = join(tempDir('kv-entra-token-'), 'azure-identity-token');
     writeFileSync(
       file,
-      emulator.issueServiceAccountToken({
+      fx.emulator.issueServiceAccountToken({
         namespace: 'default',
         serviceAccount: 'workload-identity-sa',
         lifetimeSeconds: -900,
@@ -161,17 +153,17 @@ describe('AKS workload identity', () => {
       /WorkloadIdentityCredential \(AKS workload identity\): failed — .*AADSTS700024/,
     );
     expect(result.error?.message).toContain(`the federated token in ${file} has expired`);
-    expect(emulator.counters.count({ route: 'identity.entra', status: 401 })).toBeGreaterThanOrEqual(1);
+    expect(fx.emulator.counters.count({ route: 'identity.entra', status: 401 })).toBeGreaterThanOrEqual(1);
   });
 
   it('the projected token file holds a service account token of the cluster issuer for api://AzureADTokenExchange', () => {
-    const token = readFileSync(emulator.workloadIdentity!.tokenFile, 'utf8');
+    const token = readFileSync(fx.emulator.workloadIdentity!.tokenFile, 'utf8');
     const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
     expect(claims).toMatchObject({
       aud: ['api://AzureADTokenExchange'],
       sub: 'system:serviceaccount:default:workload-identity-sa',
       iss: expect.stringMatching(
-        new RegExp(`^${emulator.authorityHost}/${emulator.tenantId}/[0-9a-f-]{36}/$`),
+        new RegExp(`^${fx.emulator.authorityHost}/${fx.emulator.tenantId}/[0-9a-f-]{36}/$`),
       ),
     });
     expect(claims.exp - claims.iat).toBe(3600);
@@ -188,12 +180,12 @@ describe('service principals (the master secret this project exists to remove)',
         detail: 'service principal, client secret',
         objectId: principal.objectId,
         clientId: principal.clientId,
-        tenantId: emulator.tenantId,
+        tenantId: fx.emulator.tenantId,
       },
     ]);
-    expect(emulator.counters.count({ route: 'secrets.get', status: 200, clientId: principal.clientId })).toBe(
-      2,
-    );
+    expect(
+      fx.emulator.counters.count({ route: 'secrets.get', status: 200, clientId: principal.clientId }),
+    ).toBe(2);
   });
 
   it('by certificate through DefaultAzureCredential: EnvironmentCredential (service principal, certificate)', async () => {
@@ -224,7 +216,9 @@ describe('service principals (the master secret this project exists to remove)',
     const result = await runCredentialChild(scenario, secretEnv(reader));
     expect(result.ok).toBe(false);
     expect(result.error?.message).toContain(`oid=${reader.objectId}`);
-    expect(emulator.counters.count({ route: 'secrets.get', status: 403, clientId: reader.clientId })).toBe(1);
+    expect(fx.emulator.counters.count({ route: 'secrets.get', status: 403, clientId: reader.clientId })).toBe(
+      1,
+    );
   });
 
   it('a wrong secret: AADSTS7000215, naming EnvironmentCredential and `az ad app credential reset`', async () => {
@@ -245,9 +239,9 @@ describe('service principals (the master secret this project exists to remove)',
     const result = await runCredentialChild(scenario, secretEnv(principal, { AZURE_TENANT_ID: wrong }));
     expect(result.error?.code).toBe('CREDENTIAL_UNAVAILABLE');
     expect(result.error?.message).toContain(
-      `AZURE_TENANT_ID is ${wrong}, but the vault answers for tenant ${emulator.tenantId}.`,
+      `AZURE_TENANT_ID is ${wrong}, but the vault answers for tenant ${fx.emulator.tenantId}.`,
     );
-    expect(emulator.counters.count({ route: 'identity.entra' })).toBe(0);
+    expect(fx.emulator.counters.count({ route: 'identity.entra' })).toBe(0);
   });
 });
 
@@ -255,21 +249,20 @@ describe('App Service 2017-09-01 (MSI_ENDPOINT + MSI_SECRET)', () => {
   it("DefaultAzureCredential reads the vault through MSAL's MSI_ENDPOINT source (2017-09-01, header `secret`)", async () => {
     const result = await runCredentialChild(
       scenario,
-      childEnv({
-        NODE_EXTRA_CA_CERTS: emulator.env.NODE_EXTRA_CA_CERTS!,
-        MSI_ENDPOINT: emulator.env.MSI_ENDPOINT!,
-        MSI_SECRET: emulator.env.MSI_SECRET!,
-      }),
+      fx.childEnv(
+        { MSI_ENDPOINT: fx.emulator.env.MSI_ENDPOINT, MSI_SECRET: fx.emulator.env.MSI_SECRET },
+        { platform: 'none' },
+      ),
     );
     expectLoaded(result);
     // MSAL names an MSI_ENDPOINT + MSI_SECRET host "Azure Machine Learning": App Service also sets IDENTITY_ENDPOINT.
     expect(result.describe[0]).toMatchObject({
       name: 'ManagedIdentityCredential',
-      objectId: emulator.systemAssigned.objectId,
+      objectId: fx.emulator.systemAssigned.objectId,
     });
     // One token request per vault call: MSAL computes expires_in as `expires_on - now`, and the 2017 protocol's
     // date string (not epoch seconds) makes that NaN, so MSAL never caches the token (docs/emulator.md).
-    expect(emulator.counters.count({ route: 'identity.legacy', status: 200 })).toBe(2);
+    expect(fx.emulator.counters.count({ route: 'identity.legacy', status: 200 })).toBe(2);
   });
 });
 

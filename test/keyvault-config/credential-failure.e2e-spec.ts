@@ -5,39 +5,25 @@
  * Azure Developer CLI on PATH. The result must be one CREDENTIAL_UNAVAILABLE naming each credential tried,
  * in order, and what to do.
  */
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  assertLibraryBuilt,
-  childEnv,
-  removeTempDirs,
-  runCredentialChild,
-} from './fixtures/credential-child.js';
+import { beforeAll, expect, it } from 'vitest';
+import { assertLibraryBuilt } from '../support/built-library.js';
+import { useEmulator } from '../support/emulator.fixture.js';
+import { DEFAULT_CHAIN, runCredentialChild } from './fixtures/credential-child.js';
 
 const NOT_ATTACHED = '9d0c1b2a-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  assertLibraryBuilt();
-  emulator = await startEmulator({ seed: [{ name: 'Db-Password', value: 'failure-canary' }] });
-});
-afterAll(async () => {
-  await emulator?.close();
-  removeTempDirs();
-});
+// The child gets the emulator's App Service identity through its own environment (fx.childEnv).
+const fx = useEmulator({ identity: 'none', seed: [{ name: 'Db-Password', value: 'failure-canary' }] });
+beforeAll(() => assertLibraryBuilt('dist/core/credential.js'));
 
 it('lists every credential of the default chain with its reason, then the fixes', async () => {
   const result = await runCredentialChild(
     {
-      vaultUrl: emulator.vaultUrl,
+      vaultUrl: fx.emulator.vaultUrl,
       secrets: { 'Db-Password': 'failure-canary' },
       managedIdentityClientId: NOT_ATTACHED,
     },
-    childEnv({
-      IDENTITY_ENDPOINT: emulator.env.IDENTITY_ENDPOINT,
-      IDENTITY_HEADER: emulator.env.IDENTITY_HEADER,
-      NODE_EXTRA_CA_CERTS: emulator.env.NODE_EXTRA_CA_CERTS,
-    }),
+    fx.childEnv(),
   );
   expect(result.ok).toBe(false);
   expect(result.error?.name).toBe('KeyVaultConfigError');
@@ -47,16 +33,7 @@ it('lists every credential of the default chain with its reason, then the fixes'
   const lines = message.split('\n');
   expect(lines[0]).toBe('No credential could get a token for Azure Key Vault. DefaultAzureCredential tried:');
   const tried = lines.slice(1, lines.indexOf('To fix:'));
-  expect(tried.map((l) => /^ {2}- (\w+)/.exec(l)?.[1])).toEqual([
-    'EnvironmentCredential',
-    'WorkloadIdentityCredential',
-    'ManagedIdentityCredential',
-    'VisualStudioCodeCredential',
-    'AzureCliCredential',
-    'AzurePowerShellCredential',
-    'AzureDeveloperCliCredential',
-    'BrokerCredential',
-  ]);
+  expect(tried.map((l) => /^ {2}- (\w+)/.exec(l)?.[1])).toEqual(DEFAULT_CHAIN);
   expect(tried[2]).toMatch(
     /^ {2}- ManagedIdentityCredential \(App Service\): .*Unable to load the proper Managed Identity/,
   );
@@ -73,8 +50,8 @@ it('lists every credential of the default chain with its reason, then the fixes'
   expect(message).toContain('federated-credential');
   expect(message).toContain(`(now ${NOT_ATTACHED}, from managedIdentityClientId)`);
   // The identity endpoint was asked once for that identity; the vault never served a value.
-  expect(emulator.counters.count({ route: 'identity.appservice', status: 400 })).toBe(1);
-  expect(emulator.counters.count({ route: 'secrets.get', status: 200 })).toBe(0);
+  expect(fx.emulator.counters.count({ route: 'identity.appservice', status: 400 })).toBe(1);
+  expect(fx.emulator.counters.count({ route: 'secrets.get', status: 200 })).toBe(0);
   expect(JSON.stringify(result)).not.toContain('failure-canary');
   expect(message).not.toMatch(/eyJ[\w-]+\.eyJ/);
 });

@@ -2,46 +2,34 @@
  * The `doctor` binary as users run it: the text report (✓/✗ one line each, then "To fix"), exit codes
  * 0/1/2, a vault that is down and a throttled one. Never a value in stdout or stderr.
  */
-import type { Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import { expectNoCanary, secretValue } from '../support/load-harness.js';
-import { useEmulator } from '../support/emulator.fixture.js';
-import { removeTempDirs } from './fixtures/credential-child.js';
 import {
   appServiceEnv,
-  assertDoctorBuilt,
+  useDoctorEmulator,
   closedPort,
   runDoctorCli,
   writeTemp,
 } from './fixtures/doctor-cli.js';
 
-/** One emulator for the file; the children get their environment from scratch (identity: 'none'). */
-const fx = useEmulator({
-  identity: 'none',
+/** One emulator for the file; the children get their environment from scratch. */
+const fx = useDoctorEmulator({
   seed: [
     { name: 'Db--Password', value: secretValue('db') },
     { name: 'Api-Key', value: secretValue('api') },
   ],
 });
-let emulator: Emulator;
-beforeAll(async () => {
-  assertDoctorBuilt();
-  emulator = fx.emulator;
-});
-afterAll(async () => {
-  removeTempDirs();
-});
 beforeEach(() => {
-  emulator.faults.clear();
-  emulator.setRole('system', 'officer');
+  fx.emulator.faults.clear();
+  fx.emulator.setRole('system', 'officer');
 });
 
 it('text, would start: every step ✓ on one line, the timeline, exit 0', async () => {
-  const run = await runDoctorCli([], appServiceEnv(emulator));
+  const run = await runDoctorCli([], appServiceEnv(fx));
   expectNoCanary(run.stdout, run.stderr);
   expect(run.code).toBe(0);
   const lines = run.stdout.split('\n');
-  const host = new URL(emulator.vaultUrl).host;
+  const host = new URL(fx.emulator.vaultUrl).host;
   expect(lines).toContain(`Vault ${host}:`);
   for (const step of ['DNS', 'TLS', 'Challenge', 'Token', 'list', 'get']) {
     expect(lines.some((l) => l.startsWith(`  ✓ ${step}: `))).toBe(true);
@@ -63,8 +51,8 @@ it('text, would start: every step ✓ on one line, the timeline, exit 0', async 
 });
 
 it('text, would not start: ✗ lines, then "To fix" with the az commands — exit 1', async () => {
-  emulator.setRole('system', 'none');
-  const run = await runDoctorCli([], appServiceEnv(emulator));
+  fx.emulator.setRole('system', 'none');
+  const run = await runDoctorCli([], appServiceEnv(fx));
   expectNoCanary(run.stdout, run.stderr);
   expect(run.code).toBe(1);
   expect(run.stdout).toMatch(/^ {2}✗ list: denied/m);
@@ -84,7 +72,7 @@ it.each([
   [['--config', '/nonexistent/options.js'], /--config: \/nonexistent\/options\.js does not exist/],
   [['--secrets', 'a', '--prefix', 'p'], /cannot be combined/],
 ])('bad arguments %j: exit 2 with the reason and the usage', async (args, reason) => {
-  const run = await runDoctorCli(args, appServiceEnv(emulator));
+  const run = await runDoctorCli(args, appServiceEnv(fx));
   expect(run.code).toBe(2);
   expect(run.stdout).toBe('');
   expect(run.stderr).toMatch(reason);
@@ -92,17 +80,14 @@ it.each([
 });
 
 it('--help prints the usage and exits 0', async () => {
-  const run = await runDoctorCli(['--help'], appServiceEnv(emulator));
+  const run = await runDoctorCli(['--help'], appServiceEnv(fx));
   expect(run.code).toBe(0);
   expect(run.stdout).toContain('--vault-url URL');
 });
 
 it('a vault that is down: not reachable, VAULT_UNREACHABLE — exit 1, within the timeout', async () => {
   const down = `https://127.0.0.1:${await closedPort()}`;
-  const run = await runDoctorCli(
-    ['--json', '--timeout', '3000'],
-    appServiceEnv(emulator, { KEY_VAULT_URL: down }),
-  );
+  const run = await runDoctorCli(['--json', '--timeout', '3000'], appServiceEnv(fx, { KEY_VAULT_URL: down }));
   expect(run.code).toBe(1);
   const report = run.report!;
   expect(report.vaults[0]).toMatchObject({ reachable: false, list: 'untested', get: 'untested' });
@@ -119,10 +104,10 @@ it('a vault that is down: not reachable, VAULT_UNREACHABLE — exit 1, within th
 });
 
 it('a throttled vault: the 429s and retries on the timeline, THROTTLED with what to do — exit 1', async () => {
-  emulator.faults.add({ route: 'secrets.list', status: 429 });
+  fx.emulator.faults.add({ route: 'secrets.list', status: 429 });
   // The startup load waits a persistent 429 out until its deadline (not a retry count): keep it short.
   const options = writeTemp('options.mjs', 'export default { maxRetries: 1, timeoutMs: 3000 };\n');
-  const run = await runDoctorCli(['--json', '--config', options], appServiceEnv(emulator));
+  const run = await runDoctorCli(['--json', '--config', options], appServiceEnv(fx));
   expectNoCanary(run.stdout, run.stderr);
   expect(run.code).toBe(1);
   const report = run.report!;

@@ -4,34 +4,26 @@
  * and in `.env` (good and bad), and a validationSchema given through `--config`. Every seeded value
  * carries the canary; none may appear in either output form.
  */
-import type { Emulator, SeedSecret } from 'keyvault-emulator';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { SeedSecret } from 'keyvault-emulator';
+import { expect, it } from 'vitest';
 import { renderText } from '../../libs/keyvault-config/src/doctor/doctor.report.js';
 import { expectNoCanary, secretValue } from '../support/load-harness.js';
-import { useEmulator } from '../support/emulator.fixture.js';
-import { removeTempDirs } from './fixtures/credential-child.js';
 import {
   appServiceEnv,
-  assertDoctorBuilt,
+  useDoctorEmulator,
   runDoctorCli,
   writeTemp,
   type DoctorRun,
 } from './fixtures/doctor-cli.js';
 
-/** One emulator for the file; the children get their environment from scratch (identity: 'none'). */
-const fx = useEmulator({ identity: 'none', seed: [{ name: 'Db--Password', value: secretValue('db') }] });
-let emulator: Emulator;
-beforeAll(async () => {
-  assertDoctorBuilt();
-  emulator = fx.emulator;
-});
-afterAll(async () => {
-  removeTempDirs();
+/** One emulator for the file; the children get their environment from scratch. */
+const fx = useDoctorEmulator({
+  seed: [{ name: 'Db--Password', value: secretValue('db') }],
 });
 
 /** A vault of its own for one scenario. */
 async function vaultWith(name: string, seed: SeedSecret[]): Promise<string> {
-  return (await emulator.addVault(name, { seed })).url;
+  return (await fx.emulator.addVault(name, { seed })).url;
 }
 
 async function doctor(
@@ -42,7 +34,7 @@ async function doctor(
 ): Promise<DoctorRun> {
   const run = await runDoctorCli(
     ['--json', ...args],
-    appServiceEnv(emulator, { KEY_VAULT_URL: vaultUrl, ...vars }),
+    appServiceEnv(fx, { KEY_VAULT_URL: vaultUrl, ...vars }),
     cwd,
   );
   expectNoCanary(run.stdout, run.stderr, renderText(run.report!));
@@ -128,16 +120,16 @@ it('--secrets (explicit mode): no list; a missing name is SECRET_NOT_FOUND — e
   ]);
   expect(report!.problems.map((p) => [p.code, p.secretName])).toContainEqual(['SECRET_NOT_FOUND', 'Missing']);
   // Only the unauthenticated challenge probe touched the list route (401): nothing was listed.
-  expect(emulator.counters.count({ route: 'secrets.list', vault: 'explicit', status: 200 })).toBe(0);
+  expect(fx.emulator.counters.count({ route: 'secrets.list', vault: 'explicit', status: 200 })).toBe(0);
 });
 
 it('references in the environment and .env: where each is from and whether it resolves', async () => {
-  const host = new URL(emulator.vaultUrl).host;
+  const host = new URL(fx.emulator.vaultUrl).host;
   const envFile = writeTemp(
     '.env',
     `REF_GOOD=@Microsoft.KeyVault(SecretUri=https://${host}/secrets/Db--Password)\nPLAIN=${secretValue('plain')}\n`,
   );
-  const { code, report } = await doctor(emulator.vaultUrl, ['--env-file', envFile], {
+  const { code, report } = await doctor(fx.emulator.vaultUrl, ['--env-file', envFile], {
     REF_MISSING: `@Microsoft.KeyVault(SecretUri=https://${host}/secrets/Nope)`,
     REF_BROKEN: '@Microsoft.KeyVault(SecretUri=https://',
   });
@@ -174,14 +166,14 @@ validationSchema: {
 };\n`;
 
 it('--config with a validationSchema: the verdict, failed then passed', async () => {
-  const failing = await doctor(emulator.vaultUrl, [
+  const failing = await doctor(fx.emulator.vaultUrl, [
     '--config',
     writeTemp('options.mjs', schema('Missing_Key')),
   ]);
   expect(failing.code).toBe(1);
   expect(failing.report!.validation).toBe('failed');
   expect(failing.report!.problems[0]).toMatchObject({ code: 'VALIDATION_FAILED' });
-  const passing = await doctor(emulator.vaultUrl, ['--config', writeTemp('options.mjs', schema('Db'))]);
+  const passing = await doctor(fx.emulator.vaultUrl, ['--config', writeTemp('options.mjs', schema('Db'))]);
   expect(passing.code).toBe(0);
   expect(passing.report!.validation).toBe('passed');
 });

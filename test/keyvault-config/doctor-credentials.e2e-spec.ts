@@ -5,61 +5,40 @@
  * port, so nothing ever leaves loopback.
  */
 import { join } from 'node:path';
-import type { Emulator } from 'keyvault-emulator';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { renderText } from '../../libs/keyvault-config/src/doctor/doctor.report.js';
 import { expectNoCanary, secretValue } from '../support/load-harness.js';
-import { useEmulator } from '../support/emulator.fixture.js';
-import { fakeAzBin, fakeAzCalls, removeTempDirs, tempDir } from './fixtures/credential-child.js';
+import { tempDir } from '../support/child-env.js';
+import { DEFAULT_CHAIN as CHAIN, DEVELOPER, fakeAzBin, fakeAzCalls } from './fixtures/credential-child.js';
 import {
-  assertDoctorBuilt,
+  useDoctorEmulator,
   imdsWithoutIdentity,
   noIdentityEnv,
   runDoctorCli,
 } from './fixtures/doctor-cli.js';
 
-const CHAIN = [
-  'EnvironmentCredential',
-  'WorkloadIdentityCredential',
-  'ManagedIdentityCredential',
-  'VisualStudioCodeCredential',
-  'AzureCliCredential',
-  'AzurePowerShellCredential',
-  'AzureDeveloperCliCredential',
-  'BrokerCredential',
-];
-const DEVELOPER = {
-  clientId: '04b07795-8ddb-461a-bbee-02f9e1bf7b46',
-  objectId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
-};
-
-/** One emulator for the file; the children get their environment from scratch (identity: 'none'). */
-const fx = useEmulator({
-  identity: 'none',
+/** One emulator for the file; the children get their environment from scratch. */
+const fx = useDoctorEmulator({
   seed: [{ name: 'Db--Password', value: secretValue('db') }],
   identities: [{ ...DEVELOPER, role: 'user' }],
 });
-let emulator: Emulator;
 let azBin: string;
 let azLog: string;
 let imds: Awaited<ReturnType<typeof imdsWithoutIdentity>>;
 beforeAll(async () => {
-  assertDoctorBuilt();
-  emulator = fx.emulator;
   azBin = fakeAzBin();
   imds = await imdsWithoutIdentity();
 });
 afterAll(async () => {
   await imds?.close();
-  removeTempDirs();
 });
 beforeEach(() => {
-  emulator.counters.reset();
+  fx.emulator.counters.reset();
   azLog = join(tempDir('kv-doctor-az-'), 'calls.jsonl');
 });
 
 it('no identity environment at all: every credential fails with its reason — CREDENTIAL_UNAVAILABLE, exit 1', async () => {
-  const run = await runDoctorCli(['--json'], noIdentityEnv(emulator, imds.host));
+  const run = await runDoctorCli(['--json'], noIdentityEnv(fx, imds.host));
   expectNoCanary(run.stdout, run.stderr);
   expect(run.code).toBe(1);
   const report = run.report!;
@@ -85,13 +64,13 @@ it('no identity environment at all: every credential fails with its reason — C
 describe.skipIf(process.platform === 'win32')('the developer path through az', () => {
   it('logged in: AzureCliCredential is picked, as the developer, exit 0', async () => {
     const env = noIdentityEnv(
-      emulator,
+      fx,
       imds.host,
       {
         FAKE_AZ_MODE: 'logged-in',
-        FAKE_AZ_TOKEN: emulator.issueToken({ clientId: DEVELOPER.clientId }),
+        FAKE_AZ_TOKEN: fx.emulator.issueToken({ clientId: DEVELOPER.clientId }),
         FAKE_AZ_EXPIRES_ON: String(Math.floor(Date.now() / 1000) + 3600),
-        FAKE_AZ_TENANT: emulator.tenantId,
+        FAKE_AZ_TENANT: fx.emulator.tenantId,
         FAKE_AZ_LOG: azLog,
       },
       azBin,
@@ -111,12 +90,12 @@ describe.skipIf(process.platform === 'win32')('the developer path through az', (
       name: 'AzureCliCredential',
       oid: DEVELOPER.objectId,
       appid: DEVELOPER.clientId,
-      tid: emulator.tenantId,
+      tid: fx.emulator.tenantId,
     });
     expect(report.vaults[0]).toMatchObject({ list: 'allowed', get: 'allowed' });
     // The tenant of the vault's challenge is what az is asked for, as the SDK does.
     expect(
-      fakeAzCalls(azLog).every((args) => args.includes('--tenant') && args.includes(emulator.tenantId)),
+      fakeAzCalls(azLog).every((args) => args.includes('--tenant') && args.includes(fx.emulator.tenantId)),
     ).toBe(true);
     expect(renderText(report)).toMatch(
       /✓ AzureCliCredential \(Azure CLI\): token for oid=3f2a1b0c\S* .* ← the library uses this one/,
@@ -126,7 +105,7 @@ describe.skipIf(process.platform === 'win32')('the developer path through az', (
   it("logged out: AzureCliCredential's reason says to run az login — exit 1", async () => {
     const run = await runDoctorCli(
       ['--json'],
-      noIdentityEnv(emulator, imds.host, { FAKE_AZ_MODE: 'logged-out' }, azBin),
+      noIdentityEnv(fx, imds.host, { FAKE_AZ_MODE: 'logged-out' }, azBin),
     );
     expect(run.code).toBe(1);
     const cli = run.report!.credentials.find((c) => c.name === 'AzureCliCredential')!;
@@ -136,7 +115,7 @@ describe.skipIf(process.platform === 'win32')('the developer path through az', (
   });
 
   it('not installed: AzureCliCredential says the CLI was not found', async () => {
-    const run = await runDoctorCli(['--json'], noIdentityEnv(emulator, imds.host));
+    const run = await runDoctorCli(['--json'], noIdentityEnv(fx, imds.host));
     const cli = run.report!.credentials.find((c) => c.name === 'AzureCliCredential')!;
     expect(cli.reason).toMatch(/could not be found/);
   });
@@ -145,9 +124,9 @@ describe.skipIf(process.platform === 'win32')('the developer path through az', (
 it('AZURE_TOKEN_CREDENTIALS=dev: only the developer credentials, in the chain order', async () => {
   const run = await runDoctorCli(
     ['--json'],
-    noIdentityEnv(emulator, imds.host, { AZURE_TOKEN_CREDENTIALS: 'dev' }),
+    noIdentityEnv(fx, imds.host, { AZURE_TOKEN_CREDENTIALS: 'dev' }),
   );
   expect(run.report!.tokenCredentials).toBe('dev');
   expect(run.report!.credentials.map((c) => c.name)).toEqual(CHAIN.slice(3));
-  expect(emulator.counters.count({ route: 'identity.imds' })).toBe(0);
+  expect(fx.emulator.counters.count({ route: 'identity.imds' })).toBe(0);
 });

@@ -3,36 +3,24 @@
  * user would start; reader may list but not get; none may do neither — each with the exact `az`
  * commands (RBAC and access policy) for the identity the token names. Both output forms; never a value.
  */
-import type { Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { renderText } from '../../libs/keyvault-config/src/doctor/doctor.report.js';
 import { CANARY, expectNoCanary, secretValue } from '../support/load-harness.js';
-import { useEmulator } from '../support/emulator.fixture.js';
-import { removeTempDirs } from './fixtures/credential-child.js';
-import { appServiceEnv, assertDoctorBuilt, runDoctorCli } from './fixtures/doctor-cli.js';
+import { appServiceEnv, useDoctorEmulator, runDoctorCli } from './fixtures/doctor-cli.js';
 
-/** One emulator for the file; the children get their environment from scratch (identity: 'none'). */
-const fx = useEmulator({
-  identity: 'none',
+/** One emulator for the file; the children get their environment from scratch. */
+const fx = useDoctorEmulator({
   seed: [
     { name: 'Db--Password', value: secretValue('db') },
     { name: 'Api-Key', value: secretValue('api') },
   ],
 });
-let emulator: Emulator;
-beforeAll(async () => {
-  assertDoctorBuilt();
-  emulator = fx.emulator;
-});
-afterAll(async () => {
-  removeTempDirs();
-});
-beforeEach(() => emulator.counters.reset());
+beforeEach(() => fx.emulator.counters.reset());
 
 describe.each(['officer', 'user'] as const)('role %s', (role) => {
   it('would start: exit 0, the managed identity and both keys, names and versions only', async () => {
-    emulator.setRole('system', role);
-    const run = await runDoctorCli(['--json'], appServiceEnv(emulator));
+    fx.emulator.setRole('system', role);
+    const run = await runDoctorCli(['--json'], appServiceEnv(fx));
     expectNoCanary(run.stdout, run.stderr);
     expect(run.code).toBe(0);
     const report = run.report!;
@@ -42,26 +30,26 @@ describe.each(['officer', 'user'] as const)('role %s', (role) => {
       name: 'ManagedIdentityCredential',
       kind: 'managed identity',
       source: 'App Service',
-      oid: emulator.systemAssigned.objectId,
-      appid: emulator.systemAssigned.clientId,
-      tid: emulator.tenantId,
+      oid: fx.emulator.systemAssigned.objectId,
+      appid: fx.emulator.systemAssigned.clientId,
+      tid: fx.emulator.tenantId,
     });
     const [vault] = report.vaults;
     expect(vault).toMatchObject({
-      host: new URL(emulator.vaultUrl).host,
+      host: new URL(fx.emulator.vaultUrl).host,
       reachable: true,
       list: 'allowed',
       get: 'allowed',
     });
     expect(vault!.challenge).toMatchObject({
       ok: true,
-      tenant: emulator.tenantId,
+      tenant: fx.emulator.tenantId,
       resource: 'https://vault.azure.net',
     });
     expect(vault!.token).toMatchObject({
       ok: true,
       audience: 'https://vault.azure.net',
-      tenant: emulator.tenantId,
+      tenant: fx.emulator.tenantId,
     });
     expect(vault!.counts).toEqual({
       listed: 2,
@@ -85,8 +73,8 @@ describe.each(['officer', 'user'] as const)('role %s', (role) => {
 });
 
 it('reader: list allowed, get denied — exit 1 with the RBAC and access-policy commands for its oid', async () => {
-  emulator.setRole('system', 'reader');
-  const run = await runDoctorCli(['--json'], appServiceEnv(emulator));
+  fx.emulator.setRole('system', 'reader');
+  const run = await runDoctorCli(['--json'], appServiceEnv(fx));
   expectNoCanary(run.stdout, run.stderr);
   expect(run.code).toBe(1);
   const report = run.report!;
@@ -94,7 +82,7 @@ it('reader: list allowed, get denied — exit 1 with the RBAC and access-policy 
   expect(report.vaults[0]).toMatchObject({ list: 'allowed', get: 'denied' });
   const denied = report.problems.filter((p) => p.code === 'ACCESS_DENIED');
   expect(denied.length).toBeGreaterThan(0);
-  const oid = emulator.systemAssigned.objectId;
+  const oid = fx.emulator.systemAssigned.objectId;
   expect(denied[0]!.fix).toContain(
     `az role assignment create --role "Key Vault Secrets User" --assignee ${oid}`,
   );
@@ -110,14 +98,14 @@ it('reader: list allowed, get denied — exit 1 with the RBAC and access-policy 
 });
 
 it('none: list denied — exit 1, the missing permission named, nothing read', async () => {
-  emulator.setRole('system', 'none');
-  const run = await runDoctorCli(['--json'], appServiceEnv(emulator));
+  fx.emulator.setRole('system', 'none');
+  const run = await runDoctorCli(['--json'], appServiceEnv(fx));
   expect(run.code).toBe(1);
   const report = run.report!;
   expect(report.vaults[0]).toMatchObject({ list: 'denied', get: 'untested' });
   expect(report.problems[0]).toMatchObject({ code: 'ACCESS_DENIED' });
   expect(report.problems[0]!.message).toContain('lacks the secrets list permission');
   expect(report.credential?.name).toBe('ManagedIdentityCredential');
-  expect(emulator.counters.count({ route: 'secrets.get', status: 200 })).toBe(0);
+  expect(fx.emulator.counters.count({ route: 'secrets.get', status: 200 })).toBe(0);
   expect(run.stdout).not.toContain(CANARY);
 });

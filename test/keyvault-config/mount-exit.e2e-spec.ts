@@ -4,16 +4,17 @@
  * bound below only detects a hang; it is not a timing assertion.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
+import { assertLibraryBuilt } from '../support/built-library.js';
 import { tempMountRoot } from '../support/kubelet-volume.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/mount-exit-child.mjs', import.meta.url));
-const BUILT = fileURLToPath(new URL('../../libs/keyvault-config/dist/core/index.js', import.meta.url));
 const HANG_BOUND_MS = 20_000;
+
+beforeAll(() => assertLibraryBuilt('dist/core/index.js'));
 
 let root: string;
 let cleanup: () => Promise<void>;
@@ -21,9 +22,6 @@ beforeEach(async () => ({ root, cleanup } = await tempMountRoot()));
 afterEach(() => cleanup());
 
 it('a process watching a mount (never stopped) exits on its own after the change', async () => {
-  expect(existsSync(BUILT), `run \`npm run build --workspace=nestjs-keyvault-config\` first (${BUILT})`).toBe(
-    true,
-  );
   const dir = join(root, 'secrets');
   await mkdir(dir);
   await writeFile(join(dir, 'Key'), 'first');

@@ -6,22 +6,18 @@
  * Nest's default `abortOnError` the process exits 1 after the logger saw it.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertLibraryBuilt } from '../support/built-library.js';
 import { useEmulator } from '../support/emulator.fixture.js';
-import { withoutCredentialVariables } from '../support/environment.js';
 import { CANARY, secretValue } from '../support/load-harness.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/early-failure-child.mjs', import.meta.url));
-const BUILT = fileURLToPath(new URL('../../libs/keyvault-config/dist/index.js', import.meta.url));
-const SOURCE = fileURLToPath(
-  new URL('../../libs/keyvault-config/src/nest/keyvault-config.module.ts', import.meta.url),
-);
 
 // The children get the emulator's identity through their own environment.
 const fx = useEmulator({ seed: [{ name: 'Db--Password', value: secretValue('db') }], identity: 'none' });
 beforeAll(() => {
+  assertLibraryBuilt();
   fx.emulator.setRole('system', 'none');
 });
 
@@ -32,13 +28,8 @@ interface Run {
 }
 
 function run(mode: 'invalid' | 'denied', abort: 'abort' | 'no-abort'): Promise<Run> {
-  if (!existsSync(BUILT) || statSync(SOURCE).mtimeMs > statSync(BUILT).mtimeMs) {
-    throw new Error(
-      `This test runs the BUILT library: run \`npm run build --workspace=nestjs-keyvault-config\`.`,
-    );
-  }
   const child = spawn(process.execPath, [CHILD, mode, abort], {
-    env: { ...withoutCredentialVariables(), ...fx.emulator.env, NO_COLOR: '1' },
+    env: fx.childEnv({ ...fx.emulator.env, NO_COLOR: '1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

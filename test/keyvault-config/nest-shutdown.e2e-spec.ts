@@ -4,59 +4,22 @@
  * is not a timing assertion.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
+import { assertLibraryBuilt } from '../support/built-library.js';
+import { useEmulator } from '../support/emulator.fixture.js';
 import { CANARY, secretValue } from '../support/load-harness.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/refresh-shutdown-child.mjs', import.meta.url));
-const LIB = fileURLToPath(new URL('../../libs/keyvault-config/', import.meta.url));
 const HANG_BOUND_MS = 20_000;
 
-/** The child runs the built library: fail with the fix when dist/ is missing or older than src/. */
-function assertLibraryBuilt(): void {
-  const built = join(LIB, 'dist/index.js');
-  const newest = (dir: string): number =>
-    Math.max(
-      ...readdirSync(dir, { withFileTypes: true }).map((e) =>
-        e.isDirectory()
-          ? newest(join(dir, e.name))
-          : e.name.endsWith('.spec.ts')
-            ? 0
-            : statSync(join(dir, e.name)).mtimeMs,
-      ),
-    );
-  if (!existsSync(built) || newest(join(LIB, 'src')) > statSync(built).mtimeMs) {
-    throw new Error(
-      `This test runs the BUILT library in a child process, and ${built} is ${existsSync(built) ? 'older than its sources' : 'missing'}. Run \`npm run build --workspace=nestjs-keyvault-config\` (\`npm test\` does it first).`,
-    );
-  }
-}
-
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ seed: [{ name: 'Db--Password', value: secretValue('db') }] });
-});
-afterAll(() => emulator?.close());
+// The child gets the emulator's App Service identity through its own environment (fx.childEnv).
+const fx = useEmulator({ identity: 'none', seed: [{ name: 'Db--Password', value: secretValue('db') }] });
+beforeAll(() => assertLibraryBuilt());
 
 it('a process that boots and closes the app (refresh on) exits on its own', async () => {
-  assertLibraryBuilt();
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) => !/^(AZURE_|MSI_|IDENTITY_|IMDS_|KEY_VAULT_URL$)/i.test(key),
-    ),
-  );
   const child = spawn(process.execPath, [CHILD], {
-    env: {
-      ...env,
-      KEY_VAULT_URL: emulator.env.KEY_VAULT_URL,
-      IDENTITY_ENDPOINT: emulator.env.IDENTITY_ENDPOINT,
-      IDENTITY_HEADER: emulator.env.IDENTITY_HEADER,
-      NODE_EXTRA_CA_CERTS: emulator.env.NODE_EXTRA_CA_CERTS,
-      NO_COLOR: '1',
-    },
+    env: fx.childEnv({ KEY_VAULT_URL: fx.emulator.vaultUrl, NO_COLOR: '1' }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -23,6 +23,7 @@ import {
 } from 'keyvault-emulator';
 import type { KeyVaultConfigModuleOptions } from 'nestjs-keyvault-config';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { childEnv, removeTempDirs } from './child-env.js';
 import { CREDENTIAL_VARIABLE, EnvironmentScope, changedVariables, identityEnv } from './environment.js';
 import { captureLogger, type CapturedLogger } from './load-harness.js';
 
@@ -72,6 +73,19 @@ export interface FreshVault {
   count(route?: EmulatorRoute, status?: number): number;
 }
 
+/** Options of {@link EmulatorFixture.childEnv}. */
+export interface ChildEnvOptions {
+  /**
+   * Which of the emulator's managed-identity endpoints the child sees: App Service (IDENTITY_ENDPOINT +
+   * IDENTITY_HEADER), IMDS (AZURE_POD_IDENTITY_AUTHORITY_HOST), or none (a developer or service
+   * principal environment given in `vars`).
+   * @default 'app-service'
+   */
+  platform?: 'app-service' | 'imds' | 'none';
+  /** A directory put first on the child's PATH (a fake `az`). */
+  pathPrefix?: string;
+}
+
 /** What {@link useEmulator} hands out. */
 export interface EmulatorFixture {
   /** The running emulator (from beforeAll on). */
@@ -89,12 +103,20 @@ export interface EmulatorFixture {
    * stop a watcher, close an app. Returns `resource`, so `fx.afterTest(await watch(), (w) => w.stop())`.
    */
   afterTest<T>(resource: T, cleanup: (resource: T) => unknown): T;
+  /**
+   * The environment of a spawned process, built from scratch (`support/child-env.ts`: no credential
+   * variable, Azure tool or ~/.azure of the developer's): the emulator's CA, its managed identity on
+   * `platform`, then `vars` (undefined: left out). Its temporary HOME goes in afterAll.
+   */
+  childEnv(vars?: Record<string, string | undefined>, options?: ChildEnvOptions): NodeJS.ProcessEnv;
 }
 
 /**
  * Registers the hooks: beforeAll starts the emulator and sets the identity environment; afterEach
  * runs the test's {@link EmulatorFixture.afterTest} cleanups, puts back what
- * {@link EmulatorFixture.setEnv} changed and fails a test that changed process.env any other way; afterAll closes the emulator and restores the environment as it was.
+ * {@link EmulatorFixture.setEnv} changed and fails a test that changed process.env any other way;
+ * afterAll closes the emulator, restores the environment as it was and removes the children's
+ * temporary directories.
  */
 export function useEmulator(options: UseEmulatorOptions = {}): EmulatorFixture {
   const { identity = 'app-service', ...emulatorOptions } = options;
@@ -130,6 +152,7 @@ export function useEmulator(options: UseEmulatorOptions = {}): EmulatorFixture {
   afterAll(async () => {
     await emulator?.close();
     fileScope.restore();
+    removeTempDirs();
   });
 
   const running = (): Emulator => {
@@ -150,6 +173,13 @@ export function useEmulator(options: UseEmulatorOptions = {}): EmulatorFixture {
     afterTest: (resource, cleanup) => {
       cleanups.push(() => cleanup(resource));
       return resource;
+    },
+    childEnv: (vars = {}, { platform = 'app-service', pathPrefix } = {}) => {
+      const platformEnv =
+        platform === 'none'
+          ? { NODE_EXTRA_CA_CERTS: running().env.NODE_EXTRA_CA_CERTS }
+          : identityEnv(running(), platform);
+      return childEnv({ ...platformEnv, ...vars }, pathPrefix);
     },
   };
 }
