@@ -1,15 +1,24 @@
 /**
  * The chaos matrix (issue #9): every hostile fault of the emulator × {startup load, refresh cycle},
- * through the real SDK. Each case must end in a whole configuration or one coded KeyVaultConfigError
+ * through the real SDK — vault bodies and statuses, 403 with Key Vault's Forbidden body (no role, Reader),
+ * 404 (explicit secret, deleted between list and get), DNS failure, token expiry mid-refresh, identity
+ * endpoints failing, hanging or malformed, and Entra ID's token endpoint (service principal) failing and
+ * hanging. Each case must end in a whole configuration or one coded KeyVaultConfigError
  * within its deadline; a failed refresh keeps the last-known-good configuration; the canary is in no
  * log line, error (inspected to full depth, cause chain included), report or health payload; no
  * unhandled rejection. The matrix is printed as a table (case, outcome, time).
  */
 import { inspect } from 'node:util';
-import type { FaultSpec } from 'keyvault-emulator';
-import { isKeyVaultConfigError, loadKeyVaultSecrets, watchKeyVaultSecrets } from 'nestjs-keyvault-config';
+import { ClientSecretCredential } from '@azure/identity';
+import type { FaultSpec, VaultRoleAlias } from 'keyvault-emulator';
+import {
+  isKeyVaultConfigError,
+  loadKeyVaultSecrets,
+  watchKeyVaultSecrets,
+  type KeyVaultConfigModuleOptions,
+} from 'nestjs-keyvault-config';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useEmulator } from '../support/emulator.fixture.js';
+import { useEmulator, type FreshVault } from '../support/emulator.fixture.js';
 import { CANARY, expectNoCanary, secretValue } from '../support/load-harness.js';
 
 const fx = useEmulator();
@@ -26,6 +35,20 @@ interface ChaosCase {
   identity?: 500 | 'hang';
   /** The fault makes every get a 404: the listed secrets are skipped (load) or removed (refresh). */
   gone?: boolean;
+  /** One listed secret is gone between list and get: the others load, it is skipped or removed. */
+  partial?: boolean;
+  /** Faults on identity routes (they name no vault). */
+  identityFaults?: Fault[];
+  /** Role of the vault's identity in the faulted phase (the refresh phase starts with 'user'). */
+  role?: VaultRoleAlias;
+  /** Options of the case (explicit secrets, another vault URL, another credential). */
+  options?: (vault: FreshVault) => Partial<KeyVaultConfigModuleOptions>;
+  /** Done before the faulted load or refresh (after the watcher started). */
+  before?: (vault: FreshVault) => void | Promise<void>;
+  /** Why the case has no refresh phase. */
+  noRefresh?: string;
+  /** What the startup load's error message must say (the fix it offers). */
+  message?: RegExp;
 }
 
 const CASES: ChaosCase[] = [
@@ -52,7 +75,63 @@ const CASES: ChaosCase[] = [
   { name: 'list: hang', faults: [{ route: 'secrets.list', hang: true }] },
   { name: 'identity: 500', identity: 500 },
   { name: 'identity: hang', identity: 'hang' },
+  { name: 'list: 403 Forbidden (no role)', role: 'none', message: /az role assignment create/ },
+  { name: 'get: 403 Forbidden (Reader role)', role: 'reader', message: /az role assignment create/ },
+  {
+    name: 'get: 404 explicit secret',
+    options: () => ({ secrets: ['Api--Key', 'Db--Password'] }),
+    faults: [{ route: 'secrets.get', status: 404, times: 2 }],
+    gone: true,
+  },
+  {
+    name: 'get: deleted between list and get',
+    faults: [{ route: 'secrets.get', status: 404, times: 1 }],
+    partial: true,
+  },
+  {
+    name: 'DNS failure (.invalid host)',
+    options: () => ({ vaultUrl: 'https://chaos-vault.invalid' }),
+    message: /chaos-vault\.invalid/,
+    noRefresh: 'a watcher cannot change its vault URL',
+  },
+  {
+    name: 'token expiry mid-refresh',
+    before: async () => {
+      fx.emulator.setTokenLifetime(1);
+      await new Promise((done) => setTimeout(done, 1_100));
+    },
+  },
+  {
+    name: 'identity: HTML 200',
+    identityFaults: [{ route: 'identity.appservice', body: 'html', status: 200, times: 3 }],
+  },
+  {
+    name: 'identity: 200 truncated',
+    identityFaults: [{ route: 'identity.appservice', body: 'truncated', times: 3 }],
+  },
+  { name: 'identity: 400', identityFaults: [{ route: 'identity.appservice', status: 400, times: 3 }] },
+  { name: 'identity: 403', identityFaults: [{ route: 'identity.appservice', status: 403, times: 3 }] },
+  {
+    name: 'Entra token: 500',
+    options: () => ({ credential: entraCredential() }),
+    identityFaults: [{ route: 'identity.entra', status: 500 }],
+  },
+  {
+    name: 'Entra token: hang',
+    options: () => ({ credential: entraCredential() }),
+    identityFaults: [{ route: 'identity.entra', hang: true }],
+  },
 ];
+
+let principal: { clientId: string; secret?: string } | undefined;
+/** A service principal's credential against the emulated Entra ID (a new token cache per call). */
+function entraCredential(): ClientSecretCredential {
+  return new ClientSecretCredential(fx.emulator.tenantId, principal!.clientId, principal!.secret!, {
+    authorityHost: fx.emulator.authorityHost,
+    disableInstanceDiscovery: true,
+    tlsOptions: { ca: fx.emulator.caCert },
+  });
+}
 
 const SEED = [
   { name: 'Api--Key', value: secretValue('api') },
@@ -74,56 +153,83 @@ async function timed<T>(run: () => Promise<T>): Promise<{ value?: T; error?: unk
 }
 
 async function vaultFor(c: ChaosCase, faultsNow: boolean) {
+  principal ??= await fx.emulator.addApplication({ role: 'user', secret: true });
   const vault = await fx.freshVault(SEED, {
     faults: faultsNow ? c.faults : [],
+    role: faultsNow ? c.role : 'user',
     clientOptions: { retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 20 } },
   });
-  if (faultsNow && c.identity) fx.emulator.faults.failIdentity(3, c.identity);
-  fx.afterTest(undefined, () => fx.emulator.faults.clear());
+  if (faultsNow) await injectFaults(c, vault);
+  fx.afterTest(undefined, () => {
+    fx.emulator.faults.clear();
+    fx.emulator.setTokenLifetime(3600);
+  });
   return vault;
+}
+
+async function injectFaults(c: ChaosCase, vault: FreshVault): Promise<void> {
+  await c.before?.(vault);
+  if (c.identity) fx.emulator.faults.failIdentity(3, c.identity);
+  for (const fault of c.identityFaults ?? []) fx.emulator.faults.add(fault);
+}
+
+function expectedConfig(c: ChaosCase, api: string): Record<string, unknown> {
+  if (c.gone) return {};
+  if (c.partial)
+    return expect.toSatisfy((config: Record<string, unknown>) => Object.keys(config).length === 1);
+  return { Api: { Key: secretValue(api) }, Db: { Password: secretValue('db') } };
 }
 
 describe.each(CASES)('$name', (c) => {
   it('startup load: a whole config or one coded error, in time, leaking nothing', async () => {
     const vault = await vaultFor(c, true);
-    const run = await timed(() =>
-      loadKeyVaultSecrets(vault.options({ timeoutMs: DEADLINE_MS, maxRetries: 1 })),
-    );
+    const options = vault.options({ timeoutMs: DEADLINE_MS, maxRetries: 1, ...c.options?.(vault) });
+    const run = await timed(() => loadKeyVaultSecrets(options));
     const outcome =
       run.error === undefined ? `config (${run.value!.report.loaded} keys)` : outcomeOf(run.error);
-    const whole = { Api: { Key: secretValue('api') }, Db: { Password: secretValue('db') } };
-    expect(run.value?.config ?? null).toEqual(run.error === undefined ? (c.gone ? {} : whole) : null);
+    expect(run.value?.config ?? null).toEqual(run.error === undefined ? expectedConfig(c, 'api') : null);
     expect(run.ms).toBeLessThan(DEADLINE_MS + 1_000);
+    if (c.message) expect((run.error as Error | undefined)?.message).toMatch(c.message);
     expect(inspect(run.error, { depth: Infinity })).not.toContain(CANARY);
     expectNoCanary(run.error, run.value?.report, vault.logger.lines);
     rows.push({ case: c.name, phase: 'load', outcome, ms: Math.round(run.ms) });
   });
 
-  it('refresh cycle: the new config or last-known-good kept, in time, leaking nothing', async () => {
-    const vault = await vaultFor(c, false);
-    const watcher = await watchKeyVaultSecrets(vault.options({ timeoutMs: DEADLINE_MS, maxRetries: 1 }));
-    fx.afterTest(watcher, (w) => w.stop());
-    vault.handle.setSecret({ name: 'Api--Key', value: secretValue('api2') });
-    for (const fault of c.faults ?? []) fx.emulator.faults.add({ ...fault, vault: vault.name });
-    if (c.identity) fx.emulator.faults.failIdentity(3, c.identity);
-    const run = await timed(() => watcher.refresh());
-    const summary = run.value!;
-    const apiKey = watcher.get<string>('Api.Key');
-    // The new value, or the last-known-good one kept with a coded error.
-    const expected = summary.ok ? (c.gone ? undefined : secretValue('api2')) : secretValue('api');
-    expect(apiKey).toBe(expected);
-    expect(summary.ok || /^[A-Z_]+$/.test(summary.error?.code ?? '')).toBe(true);
-    expect(run.ms).toBeLessThan(DEADLINE_MS + 1_000);
-    expectNoCanary(summary, watcher.report, watcher.health(), watcher.state, vault.logger.lines);
-    const stop = await timed(() => watcher.stop());
-    expect(stop.ms).toBeLessThan(1_000);
-    rows.push({
-      case: c.name,
-      phase: 'refresh',
-      outcome: summary.ok ? 'config' : `kept (${summary.error?.code})`,
-      ms: Math.round(run.ms),
-    });
-  });
+  it.skipIf(c.noRefresh !== undefined)(
+    'refresh cycle: the new config or last-known-good kept, in time, leaking nothing',
+    async () => {
+      const vault = await vaultFor(c, false);
+      // The startup token is short-lived, so it expires before the refresh.
+      if (c.name === 'token expiry mid-refresh') fx.emulator.setTokenLifetime(1);
+      const watcher = await watchKeyVaultSecrets(
+        vault.options({ timeoutMs: DEADLINE_MS, maxRetries: 1, ...c.options?.(vault) }),
+      );
+      fx.afterTest(watcher, (w) => w.stop());
+      vault.handle.setSecret({ name: 'Api--Key', value: secretValue('api2') });
+      for (const fault of c.faults ?? []) fx.emulator.faults.add({ ...fault, vault: vault.name });
+      if (c.role) fx.emulator.setRole(vault.identity.clientId, c.role);
+      await injectFaults(c, vault);
+      const run = await timed(() => watcher.refresh());
+      const summary = run.value!;
+      // The new value (or the secret removed), or the last-known-good one kept with a coded error.
+      if (summary.ok && c.partial) expect(Object.keys(watcher.config)).toHaveLength(1);
+      else {
+        const expected = summary.ok ? (c.gone ? undefined : secretValue('api2')) : secretValue('api');
+        expect(watcher.get<string>('Api.Key')).toBe(expected);
+      }
+      expect(summary.ok || /^[A-Z_]+$/.test(summary.error?.code ?? '')).toBe(true);
+      expect(run.ms).toBeLessThan(DEADLINE_MS + 1_000);
+      expectNoCanary(summary, watcher.report, watcher.health(), watcher.state, vault.logger.lines);
+      const stop = await timed(() => watcher.stop());
+      expect(stop.ms).toBeLessThan(1_000);
+      rows.push({
+        case: c.name,
+        phase: 'refresh',
+        outcome: summary.ok ? 'config' : `kept (${summary.error?.code})`,
+        ms: Math.round(run.ms),
+      });
+    },
+  );
 });
 
 it('left no unhandled rejection', () => {
