@@ -112,3 +112,45 @@ describe('safeIssueMessage', () => {
     expect(safeIssueMessage('Required', undefined, new Set())).toBe('Required');
   });
 });
+
+describe('an issue message that echoes its input transformed', () => {
+  const secret = 'S3cr3t-Rotated"Value/42x';
+  const json = { Inner: { 'private-key-name': 'zzz' } };
+  /** A schema whose one issue at `Db.Password` says whatever `echo` makes of the input. */
+  const echoing = (echo: (input: string) => string): StandardSchemaV1 => ({
+    '~standard': {
+      version: 1,
+      vendor: 'test',
+      validate: () => ({ issues: [{ message: `bad value ${echo(secret)}`, path: ['Db', 'Password'] }] }),
+    },
+  });
+
+  it.each([
+    ['upper-cased', (s: string) => s.toUpperCase()],
+    ['lower-cased', (s: string) => s.toLowerCase()],
+    ['sliced', (s: string) => s.slice(3, 12)],
+    ['JSON-escaped', (s: string) => JSON.stringify(s)],
+    ['base64', (s: string) => Buffer.from(s).toString('base64')],
+    ['hex', (s: string) => Buffer.from(s).toString('hex')],
+  ])('withholds the message when the value comes back %s', async (_, echo) => {
+    const error = await failure(echoing(echo), { Db: { Password: secret } });
+    expect(error.message).toContain('Db.Password');
+    expect(error.message).not.toContain('bad value');
+    expect(error.message).not.toContain(echo(secret));
+  });
+
+  it('withholds a message that quotes a key inside a JSON secret', async () => {
+    const schema = z.object({ Settings: z.object({ Inner: z.object({}).strict() }) });
+    const error = await failure(schema, { Settings: json });
+    expect(error.message).toContain('Settings.Inner');
+    expect(error.message).not.toContain('private-key-name');
+  });
+
+  it('keeps a message that shows nothing of the input', async () => {
+    const error = await failure(
+      echoing(() => 'too short'),
+      { Db: { Password: secret } },
+    );
+    expect(error.message).toContain('bad value too short');
+  });
+});
