@@ -91,15 +91,14 @@ export function isKeyVaultConfigError(error: unknown): error is KeyVaultConfigEr
   );
 }
 
-// The mapping of SDK failures lives in sdk-errors.ts; re-exported so every caller keeps one import.
+// SDK failures are read in sdk-error-shape.ts, mapped in sdk-errors.ts and kept as cause through
+// safe-cause.ts; re-exported so every caller keeps one import.
 export {
   isAbortError,
   isNotFoundError,
   isRestError,
   isSecretDisabledError,
-  mapSdkError,
   recordErrorBody,
-  safeCause,
-  vaultNameOf,
-  type SdkErrorContext,
-} from './sdk-errors.js';
+} from './sdk-error-shape.js';
+export { mapSdkError, vaultNameOf, type SdkErrorContext } from './sdk-errors.js';
+export { safeCause } from './safe-cause.js';
