@@ -74,7 +74,6 @@ const NOT_YET_SPLIT: readonly string[] = [
   'libs/keyvault-config/src/core/loader.ts (file)',
   'libs/keyvault-config/src/core/options.ts (file)',
   'libs/keyvault-config/src/core/options.ts resolveOptions',
-  'libs/keyvault-config/src/core/refresh-scheduler.ts (file)',
   'libs/keyvault-config/src/core/watcher.ts (file)',
   'libs/keyvault-config/src/doctor/doctor.steps/inventory.step.ts inventoryExplicit',
   'libs/keyvault-emulator/src/emulator.interfaces.ts (file)',

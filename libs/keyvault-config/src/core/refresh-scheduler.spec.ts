@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
+import { describeRefreshError } from './refresh-record.js';
 import {
-  describeRefreshError,
   RefreshScheduler,
   type RefreshCycle,
   type RefreshCycleResult,

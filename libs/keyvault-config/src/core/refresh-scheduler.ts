@@ -1,18 +1,12 @@
 /**
- * When refresh cycles run, and the state they leave: interval with jitter, single flight, backoff after
- * failures, the consecutive-failure count, one warning per failure streak and one recovery line.
+ * When refresh cycles run: interval with jitter, single flight, backoff after failures, stop. The state
+ * cycles leave (failure streaks, their warning and recovery lines, the summaries) is refresh-record.ts's.
  *
  * The scheduler knows nothing about vaults — it runs an injected {@link RefreshCycle} — so it is
  * unit-tested with a fake clock. The watcher (watcher.ts) gives it the cycle; what a cycle
  * changed is computed in snapshot-diff.ts.
  */
-import {
-  DEFAULT_REFRESH_JITTER,
-  MAX_REFRESH_BACKOFF_BASE_MS,
-  REFRESH_STOPPED_CODE,
-  REFRESH_UNEXPECTED_CODE,
-} from './constants.js';
-import { isKeyVaultConfigError } from './errors.js';
+import { DEFAULT_REFRESH_JITTER, MAX_REFRESH_BACKOFF_BASE_MS } from './constants.js';
 import type {
   KeyVaultChangeEvent,
   KeyVaultConfigLogger,
@@ -20,12 +14,13 @@ import type {
   KeyVaultRefreshSummary,
 } from './interfaces.js';
 import {
-  refreshFailed,
-  refreshRecovered,
-  refreshStillFailing,
-  refreshUnexpectedError,
-} from './messages/index.js';
-import { noChanges } from './snapshot-diff.js';
+  describeRefreshError,
+  RefreshRecord,
+  stoppedDuringCycleSummary,
+  stoppedSummary,
+  unchangedSummary,
+  type RefreshError,
+} from './refresh-record.js';
 
 /** What one successful cycle reports back to the scheduler. */
 export interface RefreshCycleResult {
@@ -65,7 +60,7 @@ export interface RefreshSchedulerOptions {
   /** Longest delay after failures (default: the interval). */
   maxBackoffMs?: number;
   /** Turns a failure into the `{ code, message }` logged and reported (never a value). */
-  describeError?: (error: unknown) => { code: string; message: string };
+  describeError?: (error: unknown) => RefreshError;
   /** Called with every summary (after the cycle's own events). */
   onSummary?: (summary: KeyVaultRefreshSummary) => void;
   /** Source of randomness for jitter, in [0, 1) (default Math.random). */
@@ -86,27 +81,13 @@ const realClock: SchedulerClock = {
 };
 
 /**
- * The `{ code, message }` of a failure. Only a {@link KeyVaultConfigError}'s message is trusted to be
- * free of values; anything else is named by its type alone, because messages of errors the library did
- * not write (a JSON `SyntaxError`, say) may quote the content that caused them.
- */
-export function describeRefreshError(error: unknown): { code: string; message: string } {
-  if (isKeyVaultConfigError(error)) return { code: error.code, message: error.message };
-  const name = error instanceof Error ? error.name : typeof error;
-  return {
-    code: REFRESH_UNEXPECTED_CODE,
-    message: refreshUnexpectedError(name),
-  };
-}
-
-/**
  * Runs refresh cycles on a jittered interval and on demand.
  *
  * - Single flight: `refresh()` during a running cycle returns that cycle's summary; a timer tick during
  *   a running cycle starts nothing (the running cycle schedules the next tick when it ends).
  * - Every cycle (timer or on demand) re-arms the timer from its end: the interval after a success, an
  *   exponential backoff (min → max, doubling) after a failure.
- * - One warning per failure streak and one log line on recovery; later failures of a streak go to debug.
+ * - One warning per failure streak and one log line on recovery (kept by {@link RefreshRecord}).
  * - `stop()` clears the timer, aborts a running cycle and waits for it to settle; it is final.
  */
 export class RefreshScheduler {
@@ -115,21 +96,15 @@ export class RefreshScheduler {
   private readonly jitter: number;
   private readonly minBackoffMs: number;
   private readonly maxBackoffMs: number;
-  private readonly describe: (error: unknown) => { code: string; message: string };
+  private readonly describe: (error: unknown) => RefreshError;
+  private readonly record: RefreshRecord;
 
   private timer: unknown;
   private started = false;
   private stopped = false;
   private inFlight?: Promise<KeyVaultRefreshSummary>;
   private readonly abort = new AbortController();
-
-  private loaded: number;
-  private lastAttemptAt?: Date;
-  private lastSuccessAt?: Date;
   private nextRefreshAt?: Date;
-  private consecutiveFailures = 0;
-  private failingSince?: Date;
-  private lastError?: { code: string; message: string };
 
   constructor(private readonly options: RefreshSchedulerOptions) {
     this.clock = options.clock ?? realClock;
@@ -142,8 +117,7 @@ export class RefreshScheduler {
       this.maxBackoffMs,
     );
     this.describe = options.describeError ?? describeRefreshError;
-    this.loaded = options.loaded;
-    this.lastSuccessAt = options.loadedAt;
+    this.record = new RefreshRecord(options.logger, options.loaded, options.loadedAt);
   }
 
   /** Arms the timer (no-op without an interval, when already started, or after `stop()`). */
@@ -160,15 +134,17 @@ export class RefreshScheduler {
 
   /** A snapshot of the state (a new object on every read). */
   get state(): KeyVaultRefreshState {
+    const recorded = this.record.fields;
+    // Field by field, in the order the state has always been printed (health payloads, status pages).
     return {
       intervalMs: this.options.intervalMs,
-      lastAttemptAt: this.lastAttemptAt,
-      lastSuccessAt: this.lastSuccessAt,
+      lastAttemptAt: recorded.lastAttemptAt,
+      lastSuccessAt: recorded.lastSuccessAt,
       nextRefreshAt: this.nextRefreshAt,
-      consecutiveFailures: this.consecutiveFailures,
-      failingSince: this.failingSince,
-      lastError: this.lastError,
-      loaded: this.loaded,
+      consecutiveFailures: recorded.consecutiveFailures,
+      failingSince: recorded.failingSince,
+      lastError: recorded.lastError,
+      loaded: recorded.loaded,
       refreshing: this.inFlight !== undefined,
       stopped: this.stopped,
     };
@@ -180,16 +156,7 @@ export class RefreshScheduler {
    */
   refresh(): Promise<KeyVaultRefreshSummary> {
     if (this.inFlight) return this.inFlight;
-    if (this.stopped) {
-      const at = new Date(this.clock.now());
-      return Promise.resolve({
-        at,
-        ok: false,
-        elapsedMs: 0,
-        changes: noChanges(at),
-        error: { code: REFRESH_STOPPED_CODE, message: 'The Key Vault refresher is stopped.' },
-      });
-    }
+    if (this.stopped) return Promise.resolve(stoppedSummary(new Date(this.clock.now())));
     return this.run();
   }
 
@@ -206,7 +173,7 @@ export class RefreshScheduler {
     const promise = this.execute().finally(() => {
       this.inFlight = undefined;
       if (this.started && !this.stopped && this.options.intervalMs !== undefined) {
-        this.schedule(this.consecutiveFailures > 0 ? this.backoff() : this.options.intervalMs);
+        this.schedule(this.record.consecutiveFailures > 0 ? this.backoff() : this.options.intervalMs);
       }
     });
     this.inFlight = promise;
@@ -219,38 +186,8 @@ export class RefreshScheduler {
     this.nextRefreshAt = undefined;
     const startedAt = this.clock.now();
     const at = new Date(startedAt);
-    this.lastAttemptAt = at;
-    let summary: KeyVaultRefreshSummary;
-    try {
-      const result = await this.options.cycle(this.abort.signal);
-      if (this.stopped) throw new Error('stopped');
-      summary = { at, ok: true, elapsedMs: this.clock.now() - startedAt, changes: result.changes };
-      this.succeeded(result, at);
-    } catch (error) {
-      if (this.stopped) {
-        // Shutting down: an aborted cycle is not a failure worth a warning or a health change.
-        summary = {
-          at,
-          ok: false,
-          elapsedMs: this.clock.now() - startedAt,
-          changes: noChanges(at),
-          error: {
-            code: REFRESH_STOPPED_CODE,
-            message: 'The Key Vault refresher was stopped during a cycle.',
-          },
-        };
-      } else {
-        const described = this.describe(error);
-        summary = {
-          at,
-          ok: false,
-          elapsedMs: this.clock.now() - startedAt,
-          changes: noChanges(at),
-          error: described,
-        };
-        this.failed(described, at);
-      }
-    }
+    this.record.attempted(at);
+    const summary = await this.settle(at, startedAt);
     try {
       this.options.onSummary?.(summary);
     } catch {
@@ -259,35 +196,29 @@ export class RefreshScheduler {
     return summary;
   }
 
-  private succeeded(result: RefreshCycleResult, at: Date): void {
-    if (this.consecutiveFailures > 0) {
-      const since = this.failingSince?.toISOString() ?? 'unknown';
-      this.options.logger.log(refreshRecovered(this.consecutiveFailures, since));
-    }
-    this.consecutiveFailures = 0;
-    this.failingSince = undefined;
-    this.lastError = undefined;
-    this.lastSuccessAt = at;
-    this.loaded = result.loaded;
-  }
-
-  private failed(error: { code: string; message: string }, at: Date): void {
-    this.consecutiveFailures += 1;
-    this.lastError = error;
-    const nextRetryMs = this.started && this.options.intervalMs !== undefined ? this.backoff() : undefined;
-    if (this.consecutiveFailures === 1) {
-      this.failingSince = at;
-      this.options.logger.warn(refreshFailed({ ...error, loaded: this.loaded, nextRetryMs }));
-    } else {
-      this.options.logger.debug?.(
-        refreshStillFailing({ ...error, failures: this.consecutiveFailures, nextRetryMs }),
+  /** Runs the cycle and records its outcome; never rejects. */
+  private async settle(at: Date, startedAt: number): Promise<KeyVaultRefreshSummary> {
+    try {
+      const result = await this.options.cycle(this.abort.signal);
+      if (this.stopped) throw new Error('stopped');
+      const summary = { at, ok: true, elapsedMs: this.clock.now() - startedAt, changes: result.changes };
+      this.record.succeeded(result.loaded, at);
+      return summary;
+    } catch (error) {
+      // Shutting down: an aborted cycle is not a failure worth a warning or a health change.
+      if (this.stopped) return stoppedDuringCycleSummary(at, this.clock.now() - startedAt);
+      const described = this.describe(error);
+      const elapsedMs = this.clock.now() - startedAt;
+      this.record.failed(described, at, () =>
+        this.started && this.options.intervalMs !== undefined ? this.backoff() : undefined,
       );
+      return unchangedSummary(at, elapsedMs, described);
     }
   }
 
   /** Delay after the current failure streak: min · 2^(failures−1), at most max. */
   private backoff(): number {
-    const exponent = Math.min(Math.max(this.consecutiveFailures - 1, 0), 30);
+    const exponent = Math.min(Math.max(this.record.consecutiveFailures - 1, 0), 30);
     return Math.min(this.minBackoffMs * 2 ** exponent, this.maxBackoffMs);
   }
 
