@@ -33,7 +33,7 @@ import {
 } from './messages/index.js';
 import { decodeTokenClaims, tokenIdentityKind } from './token-claims.js';
 import { SharedCredential, type Attribute, type ResolvedCredential } from './shared-credential.js';
-import { tokenRequestBoundPolicy } from './token-flight.js';
+import { tokenRequestBoundHttpClient } from './token-flight.js';
 
 export { toCredentialError } from './credential-failure.js';
 export { formatCredentialInfo } from './credential-attribution.js';
@@ -111,8 +111,8 @@ function createDefaultShared(
       ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
       // Loopback AZURE_AUTHORITY_HOST (the emulator) only: no instance discovery on the public cloud.
       ...authorityHostOptions(),
-      // The bound policy lets a given-up token request destroy its socket (token-flight.ts).
-      additionalPolicies: [{ policy: tokenRequestBoundPolicy, position: 'perCall' }],
+      // Lets a given-up token request destroy its socket (token-flight.ts).
+      httpClient: tokenRequestBoundHttpClient(),
     });
   } catch (error) {
     // The constructor only throws for an invalid AZURE_TOKEN_CREDENTIALS (or requiredEnvVars, unused here).

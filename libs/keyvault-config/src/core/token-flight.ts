@@ -6,27 +6,33 @@
  * managed-identity credential does) cannot hold anyone: callers are answered by the race, not by it.
  *
  * The flight's signal also reaches the HTTP requests of the credentials the library builds itself,
- * through {@link tokenRequestBoundPolicy} (AsyncLocalStorage carries it into the credential's pipeline),
+ * through {@link tokenRequestBoundHttpClient} (AsyncLocalStorage carries it down to the HTTP client),
  * so a hung identity socket is destroyed and cannot keep the process alive.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { abortError } from './abort.js';
 import { TOKEN_ATTEMPT_TIMEOUT_MS } from './constants.js';
 import { TOKEN_REQUEST_ABORTED, tokenRequestTimedOut } from './messages/index.js';
 
 const flightSignal = new AsyncLocalStorage<AbortSignal>();
 
-/** Ties the HTTP requests of a token request to its flight's signal (credentials the library builds). */
-export const tokenRequestBoundPolicy: PipelinePolicy = {
-  name: 'keyVaultConfigTokenRequestBoundPolicy',
-  sendRequest(request, next) {
-    const signal = flightSignal.getStore();
-    if (signal) request.abortSignal = request.abortSignal ? either(request.abortSignal, signal) : signal;
-    return next(request);
-  },
-};
+/**
+ * The HTTP client of the credentials the library builds: ties each request made inside a token flight to
+ * the flight's signal, so giving the flight up destroys its socket. An HTTP client, not a pipeline
+ * policy: `ManagedIdentityCredential` replaces the `additionalPolicies` it is given with its own retry
+ * policy (@azure/identity 4.x), while every credential hands `httpClient` down to its pipeline.
+ */
+export function tokenRequestBoundHttpClient(inner: HttpClient = createDefaultHttpClient()): HttpClient {
+  return {
+    sendRequest(request) {
+      const signal = flightSignal.getStore();
+      if (signal) request.abortSignal = request.abortSignal ? either(request.abortSignal, signal) : signal;
+      return inner.sendRequest(request);
+    },
+  };
+}
 
 type AbortSignalLike = NonNullable<GetTokenOptions['abortSignal']>;
 
