@@ -151,4 +151,34 @@ describe('identity endpoints', () => {
     expect(empty.status).toBe(401);
     expect(await empty.text()).toBe('');
   });
+
+  it('answers a 200 token without access_token, without its expiry or with a garbage one', async () => {
+    const imds = '/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net';
+    emulator.faults.add({ route: 'identity.appservice', body: 'noAccessToken', times: 1 });
+    emulator.faults.add({ route: 'identity.imds', body: 'noExpiry', times: 1 });
+    const noToken = await appService();
+    expect(noToken.status).toBe(200);
+    expect(await noToken.json()).toEqual({
+      expires_on: expect.any(String),
+      resource: 'https://vault.azure.net',
+      token_type: 'Bearer',
+      client_id: expect.any(String),
+    });
+    expect(lastLog('identity.appservice')).toMatchObject({ status: 200, fault: 'noAccessToken' });
+    const noExpiry = (await (await token(imds, { metadata: 'true' })).json()) as Record<string, unknown>;
+    expect(Object.keys(noExpiry).sort()).toEqual([
+      'access_token',
+      'client_id',
+      'not_before',
+      'resource',
+      'token_type',
+    ]);
+    emulator.faults.add({ route: 'identity.appservice', body: 'badExpiry', times: 1 });
+    expect(await (await appService()).json()).toMatchObject({
+      expires_on: 'soon',
+      access_token: expect.any(String),
+    });
+    // Used up: the next answer is whole again.
+    expect(await (await appService()).json()).toMatchObject({ expires_on: expect.stringMatching(/^\d+$/) });
+  });
 });

@@ -103,7 +103,7 @@ function checkActions(fault: FaultSpec, where: string): void {
 /**
  * Parses a --fault SPEC: comma-separated `key=value` items and the bare flags `reset` / `hang`.
  * Keys: route (several joined by `|` or `+`), vault, status, retry-after, times, latency, jitter,
- * body (html | empty | truncated | emptyPage), truncate-at.
+ * body (html | empty | truncated | emptyPage | noAccessToken | noExpiry | badExpiry), truncate-at.
  */
 export function parseFaultSpec(spec: string): FaultSpec {
   const fault: FaultSpec = {};

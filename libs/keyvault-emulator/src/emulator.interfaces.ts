@@ -93,7 +93,12 @@ export interface FaultSpec {
    *   only to requests that got as far as a real answer (authenticated, not throttled);
    * - `'emptyPage'` (list routes only): `{"value":[],"nextLink":…}` pointing at the same position, so
    *   a client that follows nextLinks gets the real page next; like `'truncated'`, only in place of a
-   *   real answer.
+   *   real answer;
+   * - `'noAccessToken'`, `'noExpiry'`, `'badExpiry'` (identity token routes only: `identity.appservice`,
+   *   `identity.imds`, `identity.legacy`, `identity.entra`): the real `200` token answer without
+   *   `access_token`, without its expiry fields (`expires_in`, `expires_on`, `ext_expires_in`,
+   *   `refresh_in`), or with each of them set to a string that is no number or date; like
+   *   `'truncated'`, only in place of a real answer (an error answer is left as it is).
    */
   body?: FaultBody;
   /** With `body: 'truncated'`: bytes of the body kept (default: half of it). */
@@ -109,7 +114,10 @@ export interface FaultSpec {
 }
 
 /** Hostile bodies a fault can answer with ({@link FaultSpec.body}). */
-export type FaultBody = 'html' | 'empty' | 'truncated' | 'emptyPage';
+export type FaultBody = 'html' | 'empty' | 'truncated' | 'emptyPage' | TokenFaultBody;
+
+/** Faults that mangle a `200` token answer of an identity route ({@link FaultSpec.body}). */
+export type TokenFaultBody = 'noAccessToken' | 'noExpiry' | 'badExpiry';
 
 /** One request, as counted and logged. Never contains secret values or tokens. */
 export interface RequestLogEntry {

@@ -1,4 +1,4 @@
-import type { FaultBody, FaultSpec } from './emulator.interfaces.js';
+import type { FaultBody, FaultSpec, TokenFaultBody } from './emulator.interfaces.js';
 import { EMULATOR_ROUTES, isEmulatorRoute, type EmulatorRoute } from './routes.js';
 
 /** An invalid fault specification (admin API input). */
@@ -24,11 +24,27 @@ function validateRoute(raw: unknown): FaultSpec['route'] {
 }
 
 /** Every hostile body, and those that replace a real answer (decided once the answer exists). */
-export const FAULT_BODIES: readonly FaultBody[] = ['html', 'empty', 'truncated', 'emptyPage'];
+export const TOKEN_FAULT_BODIES: readonly TokenFaultBody[] = ['noAccessToken', 'noExpiry', 'badExpiry'];
+export const FAULT_BODIES: readonly FaultBody[] = [
+  'html',
+  'empty',
+  'truncated',
+  'emptyPage',
+  ...TOKEN_FAULT_BODIES,
+];
+export const isTokenFaultBody = (body: FaultBody | undefined): body is TokenFaultBody =>
+  TOKEN_FAULT_BODIES.includes(body as TokenFaultBody);
 export const isAnswerBody = (body: FaultBody | undefined): boolean =>
-  body === 'truncated' || body === 'emptyPage';
+  body === 'truncated' || body === 'emptyPage' || isTokenFaultBody(body);
 /** Routes that answer a page (`emptyPage` applies to these only). */
 export const LIST_ROUTES: readonly EmulatorRoute[] = ['secrets.list', 'secrets.versions', 'deleted.list'];
+/** Routes that answer a token (the token faults apply to these only; the IMDS probe answers none). */
+export const TOKEN_ROUTES: readonly EmulatorRoute[] = [
+  'identity.appservice',
+  'identity.imds',
+  'identity.legacy',
+  'identity.entra',
+];
 
 function validateStatus(raw: unknown, body: unknown): number {
   // An HTML page or an empty body may come with any status, a 200 included (a captive portal).
@@ -72,6 +88,9 @@ function validateBody(spec: FaultSpec, raw: Record<string, unknown>): void {
   const routes = spec.route === undefined ? [] : Array.isArray(spec.route) ? spec.route : [spec.route];
   if (spec.body === 'emptyPage' && (routes.length === 0 || routes.some((r) => !LIST_ROUTES.includes(r)))) {
     throw new FaultSpecError(`body 'emptyPage' needs a list route (${LIST_ROUTES.join(', ')}).`);
+  }
+  if (isTokenFaultBody(spec.body) && (routes.length === 0 || routes.some((r) => !TOKEN_ROUTES.includes(r)))) {
+    throw new FaultSpecError(`body '${spec.body}' needs a token route (${TOKEN_ROUTES.join(', ')}).`);
   }
 }
 

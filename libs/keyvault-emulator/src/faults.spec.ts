@@ -172,6 +172,10 @@ describe('validateFaultSpec', () => {
     [{ body: 'truncated', truncateAt: 1.5 }, 'non-negative integer'],
     [{ body: 'emptyPage' }, 'needs a list route'],
     [{ body: 'emptyPage', route: ['secrets.list', 'secrets.get'] }, 'needs a list route'],
+    [{ body: 'noAccessToken' }, 'needs a token route'],
+    [{ body: 'noExpiry', route: 'secrets.get' }, 'needs a token route'],
+    [{ body: 'badExpiry', route: ['identity.imds', 'identity.probe'] }, 'needs a token route'],
+    [{ body: 'noAccessToken', route: 'identity.appservice', status: 500 }, 'replaces the real answer'],
   ])('rejects %j', (input, message) => {
     expect(() => validateFaultSpec(input)).toThrow(message);
   });
@@ -188,6 +192,9 @@ describe('validateFaultSpec', () => {
       route: 'deleted.list',
       body: 'emptyPage',
     });
+    expect(
+      validateFaultSpec({ route: ['identity.appservice', 'identity.entra'], body: 'badExpiry' }),
+    ).toEqual({ route: ['identity.appservice', 'identity.entra'], body: 'badExpiry' });
   });
 });
 
@@ -203,6 +210,15 @@ describe('answer faults (truncated, emptyPage)', () => {
     expect(faults.has(id)).toBe(false);
     expect(faults.matchAnswer('secrets.list', 'v')?.body).toBe('emptyPage');
     expect(faults.matchAnswer('secrets.list', 'v')).toBeUndefined();
+  });
+
+  it('token faults are answer faults of their identity route only', () => {
+    const faults = new EmulatorFaultInjector();
+    faults.add({ route: 'identity.imds', body: 'noAccessToken', times: 1 });
+    expect(faults.match('identity.imds')).toBeUndefined();
+    expect(faults.matchAnswer('identity.appservice')).toBeUndefined();
+    expect(faults.matchAnswer('identity.imds')?.body).toBe('noAccessToken');
+    expect(faults.matchAnswer('identity.imds')).toBeUndefined();
   });
 
   it('html and empty bodies are arrival faults with a status (502 by default)', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EmulatorFaults, FaultSpec } from './emulator.interfaces.js';
+import type { EmulatorFaults, FaultSpec, TokenFaultBody } from './emulator.interfaces.js';
 import { FaultSpecError, isAnswerBody, validateFaultSpec } from './fault-spec.js';
 import { isIdentityRoute, type EmulatorRoute } from './routes.js';
 import { VaultThrottle, type ThrottleRejection, type ThrottleSettings } from './throttle.js';
@@ -26,10 +26,11 @@ export interface FaultDecision {
 
 /**
  * A fault that replaces a real answer once it exists ({@link EmulatorFaultInjector.matchAnswer}):
- * the answer's body cut, or an empty page that still carries a nextLink.
+ * the answer's body cut, an empty page that still carries a nextLink, or a token answer without its
+ * token or expiry (or with a garbage expiry).
  */
 export interface AnswerFault {
-  body: 'truncated' | 'emptyPage';
+  body: 'truncated' | 'emptyPage' | TokenFaultBody;
   /** Bytes kept with 'truncated' (undefined: half). */
   truncateAt?: number;
   faultId: string;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { closingSignal } from '../delay.js';
 import type { RequestLogEntry } from '../emulator.interfaces.js';
 import { applyFault, identityFailureDecision } from '../fault-apply.js';
+import { isTokenFaultBody } from '../fault-spec.js';
 import type { AnswerFault, FaultDecision } from '../faults.js';
 import { writeJson } from '../http/json-response.js';
 import type { EmulatorRoute } from '../routes.js';
@@ -10,6 +11,7 @@ import { appServiceFailure, handleAppServiceToken } from './app-service.js';
 import type { IdentityRegistry } from './identities.js';
 import { APP_SERVICE_TOKEN_PATH, IMDS_TOKEN_PATH } from './identity.constants.js';
 import type { IdentityRequest, IdentityResponse } from './identity-response.js';
+import { mangleTokenAnswer } from './token-answer-fault.js';
 import { handleImdsToken, imdsError, imdsFailure, imdsMissingMetadata } from './imds.js';
 import { handleLegacyMsiToken, isLegacyMsiRequest } from './legacy-msi.js';
 import type { TokenAuthority } from './tokens.js';
@@ -20,7 +22,7 @@ export interface IdentityFaults {
   takeIdentityFailure(): 500 | 'hang' | undefined;
   /** Scripted faults naming an identity.* route (latency, status, html/empty bodies, reset, hang). */
   match?(route: EmulatorRoute): FaultDecision | undefined;
-  /** A fault replacing the real answer (`body: 'truncated'`), consumed once per token answer. */
+  /** A fault replacing the real answer (truncated, or a token fault), consumed once per token answer. */
   matchAnswer?(route: EmulatorRoute): AnswerFault | undefined;
 }
 
@@ -173,8 +175,11 @@ async function serve(
           ? handleImdsToken(request, context)
           : imdsMissingMetadata();
   const replaced = faults.matchAnswer?.(route);
-  if (replaced?.body === 'truncated') exchange.markFault('truncated');
-  writeJson(res, response.status, response.body, response.headers, {
+  if (replaced) exchange.markFault(replaced.body);
+  const body = isTokenFaultBody(replaced?.body)
+    ? mangleTokenAnswer(response.status, response.body, replaced.body)
+    : response.body;
+  writeJson(res, response.status, body, response.headers, {
     truncateAt: replaced?.body === 'truncated' ? (replaced.truncateAt ?? 'half') : undefined,
   });
   exchange.record(response.status, response.clientId);

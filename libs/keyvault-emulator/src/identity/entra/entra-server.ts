@@ -4,8 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { closingSignal } from '../../delay.js';
 import type { RequestLogEntry } from '../../emulator.interfaces.js';
 import { applyFault, identityFailureDecision } from '../../fault-apply.js';
+import { isTokenFaultBody } from '../../fault-spec.js';
 import { writeJson } from '../../http/json-response.js';
 import type { IdentityFaults } from '../server.js';
+import { mangleTokenAnswer } from '../token-answer-fault.js';
 import { MAX_TOKEN_REQUEST_BYTES } from './entra.constants.js';
 import { aadstsError, entraErrors, type EntraResponse } from './entra-errors.js';
 import {
@@ -174,8 +176,11 @@ async function serve(
     aadstsError(500, 'server_error', 90033, 'A transient error has occurred. Please try again.'),
   );
   const replaced = isTokenPath(req.url) ? options.faults?.matchAnswer?.('identity.entra') : undefined;
-  if (replaced?.body === 'truncated') record.fault = 'truncated';
-  writeJson(res, response.status, response.body, ENTRA_HEADERS, {
+  if (replaced) record.fault = replaced.body;
+  const body = isTokenFaultBody(replaced?.body)
+    ? mangleTokenAnswer(response.status, response.body, replaced.body)
+    : response.body;
+  writeJson(res, response.status, body, ENTRA_HEADERS, {
     truncateAt: replaced?.body === 'truncated' ? (replaced.truncateAt ?? 'half') : undefined,
   });
   record(response.status, response.clientId);
