@@ -3,10 +3,13 @@
  * through the real SDK — vault bodies and statuses, 403 with Key Vault's Forbidden body (no role, Reader),
  * 404 (explicit secret, deleted between list and get), DNS failure, token expiry mid-refresh, identity
  * endpoints failing, hanging or malformed, and Entra ID's token endpoint (service principal) failing and
- * hanging. Each case must end in a whole configuration or one coded KeyVaultConfigError
- * within its deadline; a failed refresh keeps the last-known-good configuration; the canary is in no
- * log line, error (inspected to full depth, cause chain included), report or health payload; no
- * unhandled rejection. The matrix is printed as a table (case, outcome, time).
+ * hanging, and token answers without `access_token` or with a missing or garbage expiry. Each case must
+ * end in a whole configuration or one coded KeyVaultConfigError within its deadline; a failed refresh
+ * keeps the last-known-good configuration; the canary (and any token) is in no log line, error
+ * (inspected to full depth, cause chain included), report or health payload; no unhandled rejection.
+ * A refresh-phase identity case starts its watcher with 1-second tokens, so the cycle must ask the
+ * identity endpoint again (the SDK's cached token cannot hide the fault): the spec asserts the endpoint
+ * was hit during the cycle. The matrix is printed as a table (case, outcome, time).
  */
 import { inspect } from 'node:util';
 import { ClientSecretCredential } from '@azure/identity';
@@ -39,6 +42,16 @@ interface ChaosCase {
   partial?: boolean;
   /** Faults on identity routes (they name no vault). */
   identityFaults?: Fault[];
+  /**
+   * The token route the case's credential uses, for a case about the token: the refresh phase starts
+   * with short-lived tokens and asserts this route was asked during the cycle.
+   */
+  tokenRoute?: 'identity.appservice' | 'identity.entra';
+  /**
+   * Why a case about the token ends its refresh cycle in a whole config (otherwise it must keep the
+   * last-known-good configuration with one coded error).
+   */
+  refreshSucceeds?: string;
   /** Role of the vault's identity in the faulted phase (the refresh phase starts with 'user'). */
   role?: VaultRoleAlias;
   /** Options of the case (explicit secrets, another vault URL, another credential). */
@@ -73,8 +86,8 @@ const CASES: ChaosCase[] = [
   { name: 'list: connection reset', faults: [{ route: 'secrets.list', reset: true }] },
   { name: 'get: hang', faults: [{ route: 'secrets.get', hang: true }] },
   { name: 'list: hang', faults: [{ route: 'secrets.list', hang: true }] },
-  { name: 'identity: 500', identity: 500 },
-  { name: 'identity: hang', identity: 'hang' },
+  { name: 'identity: 500', identity: 500, tokenRoute: 'identity.appservice' },
+  { name: 'identity: hang', identity: 'hang', tokenRoute: 'identity.appservice' },
   { name: 'list: 403 Forbidden (no role)', role: 'none', message: /az role assignment create/ },
   { name: 'get: 403 Forbidden (Reader role)', role: 'reader', message: /az role assignment create/ },
   {
@@ -96,6 +109,8 @@ const CASES: ChaosCase[] = [
   },
   {
     name: 'token expiry mid-refresh',
+    tokenRoute: 'identity.appservice',
+    refreshSucceeds: 'no fault: the expired token is replaced',
     before: async () => {
       fx.emulator.setTokenLifetime(1);
       await new Promise((done) => setTimeout(done, 1_100));
@@ -103,25 +118,52 @@ const CASES: ChaosCase[] = [
   },
   {
     name: 'identity: HTML 200',
+    tokenRoute: 'identity.appservice',
     identityFaults: [{ route: 'identity.appservice', body: 'html', status: 200, times: 3 }],
   },
   {
     name: 'identity: 200 truncated',
+    tokenRoute: 'identity.appservice',
     identityFaults: [{ route: 'identity.appservice', body: 'truncated', times: 3 }],
   },
-  { name: 'identity: 400', identityFaults: [{ route: 'identity.appservice', status: 400, times: 3 }] },
-  { name: 'identity: 403', identityFaults: [{ route: 'identity.appservice', status: 403, times: 3 }] },
+  ...(['400', '403'] as const).map((status) => ({
+    name: `identity: ${status}`,
+    tokenRoute: 'identity.appservice' as const,
+    identityFaults: [{ route: 'identity.appservice' as const, status: Number(status), times: 3 }],
+  })),
+  ...tokenShapeCases('identity', 'identity.appservice'),
   {
     name: 'Entra token: 500',
+    tokenRoute: 'identity.entra',
     options: () => ({ credential: entraCredential() }),
     identityFaults: [{ route: 'identity.entra', status: 500 }],
   },
   {
     name: 'Entra token: hang',
+    tokenRoute: 'identity.entra',
     options: () => ({ credential: entraCredential() }),
     identityFaults: [{ route: 'identity.entra', hang: true }],
   },
+  ...tokenShapeCases('Entra token', 'identity.entra'),
 ];
+
+/** A 200 token answer without access_token, without its expiry, or with a garbage expiry (issue #9 item 8). */
+function tokenShapeCases(label: string, route: 'identity.appservice' | 'identity.entra'): ChaosCase[] {
+  const shapes = [
+    ['noAccessToken', '200 without access_token'],
+    ['noExpiry', '200 without expiry'],
+    ['badExpiry', '200 with a garbage expiry'],
+  ] as const;
+  return shapes.map(([body, what]) => ({
+    name: `${label}: ${what}`,
+    tokenRoute: route,
+    identityFaults: [{ route, body, times: 3 }],
+    // The token itself is good: MSAL takes a missing or unreadable expiry as NaN, so the SDK uses the
+    // token and asks again on the next request (never a stale token kept past its real expiry).
+    ...(body === 'noAccessToken' ? {} : { refreshSucceeds: 'a usable token with an unknown expiry' }),
+    ...(route === 'identity.entra' ? { options: () => ({ credential: entraCredential() }) } : {}),
+  }));
+}
 
 let principal: { clientId: string; secret?: string } | undefined;
 /** A service principal's credential against the emulated Entra ID (a new token cache per call). */
@@ -137,6 +179,42 @@ const SEED = [
   { name: 'Api--Key', value: secretValue('api') },
   { name: 'Db--Password', value: secretValue('db') },
 ];
+
+/** Token requests the case's token route has received so far (0 for a case not about the token). */
+function tokenRequests(c: ChaosCase): number {
+  return c.tokenRoute ? fx.emulator.counters.count({ route: c.tokenRoute }) : 0;
+}
+
+/**
+ * Waits until the tokens of the startup load (1-second lifetime, whole seconds) have expired for the
+ * SDK too (MSAL rounds its clock to the second, hence the margin).
+ */
+async function startupTokenExpired(): Promise<void> {
+  const expired = (Math.floor(Date.now() / 1000) + 1) * 1000 + 600;
+  await new Promise((done) => setTimeout(done, expired - Date.now()));
+}
+
+/** The failure streak and the error a refresh state holds. */
+function failureOf(state: { consecutiveFailures: number; lastError?: { code: string } }) {
+  return { failures: state.consecutiveFailures, code: state.lastError?.code };
+}
+
+/** A JWT (every token the emulator issues is one): no part of one may reach any output. */
+const JWT = /eyJ[\w-]{6,}\.eyJ[\w-]{6,}/;
+
+/** Fails if a token appears in these (inspected to full depth with hidden fields, and as JSON). */
+function expectNoToken(...things: unknown[]): void {
+  for (const thing of things) {
+    let text = inspect(thing, { depth: Infinity, showHidden: true, getters: true });
+    for (let e: unknown = thing; e instanceof Error; e = e.cause) text += `\n${e.message}\n${e.stack}`;
+    try {
+      text += JSON.stringify(thing) ?? '';
+    } catch {
+      // circular: inspect covered it
+    }
+    expect(text.match(JWT)?.[0], 'a token reached the output').toBeUndefined();
+  }
+}
 
 function outcomeOf(error: unknown): string {
   expect(isKeyVaultConfigError(error), `not a KeyVaultConfigError: ${inspect(error)}`).toBe(true);
@@ -197,6 +275,7 @@ describe.each(CASES)('$name', (c) => {
     expect((run.error as Error | undefined)?.message ?? '').toMatch(c.message ?? /(?:)/);
     expect(inspect(run.error, { depth: Infinity })).not.toContain(CANARY);
     expectNoCanary(run.error, run.value?.report, vault.logger.lines);
+    expectNoToken(run.error, run.value?.report, vault.logger.lines);
     rows.push({ case: c.name, phase: 'load', outcome, ms: Math.round(run.ms) });
   });
 
@@ -204,8 +283,8 @@ describe.each(CASES)('$name', (c) => {
     'refresh cycle: the new config or last-known-good kept, in time, leaking nothing',
     async () => {
       const vault = await vaultFor(c, false);
-      // The startup token is short-lived, so it expires before the refresh.
-      if (c.name === 'token expiry mid-refresh') fx.emulator.setTokenLifetime(1);
+      // A case about the token: 1-second tokens from the start, so the cycle cannot use a cached one.
+      if (c.tokenRoute) fx.emulator.setTokenLifetime(1);
       const watcher = await watchKeyVaultSecrets(
         vault.options({ timeoutMs: DEADLINE_MS, maxRetries: 1, ...c.options?.(vault) }),
       );
@@ -213,9 +292,15 @@ describe.each(CASES)('$name', (c) => {
       vault.handle.setSecret({ name: 'Api--Key', value: secretValue('api2') });
       for (const fault of c.faults ?? []) fx.emulator.faults.add({ ...fault, vault: vault.name });
       if (c.role) fx.emulator.setRole(vault.identity.clientId, c.role);
+      // Past the startup token's expiry: the SDK must get a new one before any request of the cycle
+      // (a token still valid would let the SDK retry in the background until it expires).
+      if (c.tokenRoute) await startupTokenExpired();
       await injectFaults(c, vault);
+      const asked = tokenRequests(c);
       const run = await timed(() => watcher.refresh());
       const summary = run.value!;
+      // The identity endpoint really was asked during the cycle (and met the fault).
+      expect(tokenRequests(c) - asked).toBeGreaterThan(c.tokenRoute ? 0 : -1);
       // The new value (or the secret removed), or the last-known-good one kept with a coded error.
       // A partial case that succeeded: one key left; otherwise the Api.Key the outcome implies.
       const partial = summary.ok && c.partial === true;
@@ -229,8 +314,17 @@ describe.each(CASES)('$name', (c) => {
           : secretValue('api');
       expect(actual).toBe(wanted);
       expect(summary.ok || /^[A-Z_]+$/.test(summary.error?.code ?? '')).toBe(true);
+      // An identity fault the cycle cannot get past: kept, and exactly one coded error in the state.
+      const aboutToken = c.tokenRoute !== undefined;
+      const mustFail = aboutToken && c.refreshSucceeds === undefined;
+      const tokenOutcome = aboutToken ? { ok: summary.ok, ...failureOf(watcher.state) } : null;
+      const wantedOutcome = mustFail
+        ? { ok: false, failures: 1, code: summary.error?.code }
+        : { ok: true, failures: 0 };
+      expect(tokenOutcome).toEqual(aboutToken ? wantedOutcome : null);
       expect(run.ms).toBeLessThan(DEADLINE_MS + 1_000);
       expectNoCanary(summary, watcher.report, watcher.health(), watcher.state, vault.logger.lines);
+      expectNoToken(summary, watcher.report, watcher.health(), watcher.state, vault.logger.lines);
       const stop = await timed(() => watcher.stop());
       expect(stop.ms).toBeLessThan(1_000);
       rows.push({
