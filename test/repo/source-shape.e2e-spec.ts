@@ -69,17 +69,12 @@ describe('the rules', () => {
  * shrinks — an entry that no longer offends fails the check too, so it is removed when it is fixed.
  */
 const NOT_YET_SPLIT: readonly string[] = [
-  'apps/keyvault-emulator/src/main.ts run',
-  'apps/sample/src/status/status-page.ts renderStatusPage',
   'libs/keyvault-config/src/core/loader.ts (file)',
   'libs/keyvault-config/src/core/options.ts (file)',
   'libs/keyvault-config/src/core/options.ts resolveOptions',
   'libs/keyvault-config/src/core/watcher.ts (file)',
-  'libs/keyvault-config/src/doctor/doctor.steps/inventory.step.ts inventoryExplicit',
   'libs/keyvault-emulator/src/emulator.interfaces.ts (file)',
   'libs/keyvault-emulator/src/emulator.ts (file)',
-  'libs/keyvault-emulator/src/tls.ts generateTlsMaterial',
-  'libs/keyvault-emulator/src/vault/vault.handlers.ts executeOperation',
 ];
 
 it('finds no source file or function over its limit', () => {

@@ -89,21 +89,36 @@ function banner(emulator: Emulator, options: EmulatorOptions, seed: SeedFile, co
 
 async function run(command: RunCommand): Promise<void> {
   const { options } = command;
-  let seed: SeedFile;
+  const seed = readSeed(options.seed);
+  const emulator = await startOrExit(options);
+  await applyFaults(emulator, command);
+  closeOnSignals(emulator);
+  // The machine-readable contract: exactly these lines, in the order of `emulator.env`.
+  const env = Object.entries(emulator.env)
+    .map(([name, value]) => `${name}=${value}\n`)
+    .join('');
+  process.stdout.write(env);
+  process.stderr.write(banner(emulator, options, seed, command));
+}
+
+/** The seed, read here too: for the banner's identities, and so that a bad seed file is a bad argument. */
+function readSeed(path: RunCommand['options']['seed']): SeedFile {
   try {
-    // Read here too, for the banner's identities and to report a bad seed file as a bad argument.
-    seed = resolveSeed(options.seed);
+    const seed = resolveSeed(path);
     // Roles in the seed are checked here so that a typo is a bad argument, not a failed start.
     for (const role of [seed.systemAssignedRole, ...(seed.identities ?? []).map((i) => i.role)]) {
       if (role !== undefined) parseRole(role);
     }
+    return seed;
   } catch (error) {
     usageFailure(`--seed: ${(error as Error).message}`);
   }
+}
 
-  let emulator: Emulator;
+/** Starts the emulator; a seed the emulator refuses is a usage error, anything else a failed start. */
+async function startOrExit(options: RunCommand['options']): Promise<Emulator> {
   try {
-    emulator = await startEmulator({
+    return await startEmulator({
       ...options,
       logger: {
         warn: (message) => process.stderr.write(`${PROGRAM}: warning: ${message}\n`),
@@ -115,7 +130,10 @@ async function run(command: RunCommand): Promise<void> {
     process.stderr.write(`${PROGRAM}: could not start: ${(error as Error).message}\n`);
     process.exit(EXIT_START_FAILED);
   }
+}
 
+/** `--fault` and `--fail-identity`: a rule the injector refuses closes the emulator, then is a usage error. */
+async function applyFaults(emulator: Emulator, command: RunCommand): Promise<void> {
   try {
     for (const fault of command.faults) emulator.faults.add(fault);
     if (command.failIdentity)
@@ -125,7 +143,10 @@ async function run(command: RunCommand): Promise<void> {
     if (error instanceof FaultSpecError) usageFailure(`--fault: ${error.message}`);
     throw error;
   }
+}
 
+/** SIGINT / SIGTERM (and npm going away) close the emulator; a second signal exits without waiting. */
+function closeOnSignals(emulator: Emulator): void {
   let stopping = false;
   const stop = (reason: string): void => {
     if (stopping) {
@@ -152,13 +173,6 @@ async function run(command: RunCommand): Promise<void> {
       if (process.ppid !== parent) stop('npm exited');
     }, PARENT_CHECK_INTERVAL_MS).unref();
   }
-
-  // The machine-readable contract: exactly these lines, in the order of `emulator.env`.
-  const env = Object.entries(emulator.env)
-    .map(([name, value]) => `${name}=${value}\n`)
-    .join('');
-  process.stdout.write(env);
-  process.stderr.write(banner(emulator, options, seed, command));
 }
 
 function main(argv: readonly string[]): void {

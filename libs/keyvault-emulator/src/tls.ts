@@ -54,17 +54,43 @@ function serialNumber(): string {
  * Extra host names/IPs (e.g. a non-loopback `host` option) can be added to the SANs.
  */
 export async function generateTlsMaterial(extraHosts: readonly string[] = []): Promise<EmulatorTlsMaterial> {
-  // Node's WebCrypto, typed as the provider @peculiar/x509 expects (the DOM lib is not loaded here).
-  const crypto = webcrypto as unknown as X509Crypto;
   const [caKeys, serverKeys] = (await Promise.all([
     webcrypto.subtle.generateKey(RSA_PARAMS, true, ['sign', 'verify']),
     webcrypto.subtle.generateKey(SERVER_KEY_PARAMS, true, ['sign', 'verify']),
   ])) as unknown as X509KeyPair[];
   const now = Date.now();
   const notBefore = new Date(now - HOUR_MS); // tolerate small clock skew between processes
-  const caName = `CN=Key Vault Emulator Local CA ${serialNumber().slice(0, 8)}, O=keyvault-emulator`;
+  const ca = await createCaCertificate(caKeys, notBefore, now);
+  const server = await createServerCertificate(
+    ca,
+    caKeys,
+    serverKeys,
+    serverSans(extraHosts),
+    notBefore,
+    now,
+  );
+  const serverKeyDer = await webcrypto.subtle.exportKey(
+    'pkcs8',
+    serverKeys.privateKey as unknown as webcrypto.CryptoKey,
+  );
+  return {
+    caCert: ca.toString('pem') + '\n',
+    serverCert: server.toString('pem') + '\n',
+    serverKey: toPem(serverKeyDer, 'PRIVATE KEY'),
+  };
+}
 
-  const ca = await x509.X509CertificateGenerator.createSelfSigned(
+/** Node's WebCrypto, typed as the provider @peculiar/x509 expects (the DOM lib is not loaded here). */
+const x509Crypto = webcrypto as unknown as X509Crypto;
+
+/** The self-signed CA, valid ten years; a random suffix in its name tells two emulators' CAs apart. */
+async function createCaCertificate(
+  caKeys: X509KeyPair,
+  notBefore: Date,
+  now: number,
+): Promise<x509.X509Certificate> {
+  const caName = `CN=Key Vault Emulator Local CA ${serialNumber().slice(0, 8)}, O=keyvault-emulator`;
+  return x509.X509CertificateGenerator.createSelfSigned(
     {
       serialNumber: serialNumber(),
       name: caName,
@@ -75,12 +101,15 @@ export async function generateTlsMaterial(extraHosts: readonly string[] = []): P
       extensions: [
         new x509.BasicConstraintsExtension(true, 0, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
+        await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey, false, x509Crypto),
       ],
     },
-    crypto,
+    x509Crypto,
   );
+}
 
+/** The loopback names every client may use, plus the extra hosts (wildcard binds are no name). */
+function serverSans(extraHosts: readonly string[]): x509.JsonGeneralNames {
   const sans: x509.JsonGeneralNames = [
     { type: 'ip', value: '127.0.0.1' },
     { type: 'ip', value: '::1' },
@@ -94,8 +123,19 @@ export async function generateTlsMaterial(extraHosts: readonly string[] = []): P
         : { type: 'dns', value: host },
     );
   }
+  return sans;
+}
 
-  const server = await x509.X509CertificateGenerator.create(
+/** The server's leaf certificate, signed by the CA. */
+async function createServerCertificate(
+  ca: x509.X509Certificate,
+  caKeys: X509KeyPair,
+  serverKeys: X509KeyPair,
+  sans: x509.JsonGeneralNames,
+  notBefore: Date,
+  now: number,
+): Promise<x509.X509Certificate> {
+  return x509.X509CertificateGenerator.create(
     {
       serialNumber: serialNumber(),
       subject: 'CN=127.0.0.1, O=keyvault-emulator',
@@ -111,20 +151,10 @@ export async function generateTlsMaterial(extraHosts: readonly string[] = []): P
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth], false),
         new x509.SubjectAlternativeNameExtension(sans, false),
-        await x509.SubjectKeyIdentifierExtension.create(serverKeys.publicKey, false, crypto),
-        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey, false, crypto),
+        await x509.SubjectKeyIdentifierExtension.create(serverKeys.publicKey, false, x509Crypto),
+        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey, false, x509Crypto),
       ],
     },
-    crypto,
+    x509Crypto,
   );
-
-  const serverKeyDer = await webcrypto.subtle.exportKey(
-    'pkcs8',
-    serverKeys.privateKey as unknown as webcrypto.CryptoKey,
-  );
-  return {
-    caCert: ca.toString('pem') + '\n',
-    serverCert: server.toString('pem') + '\n',
-    serverKey: toPem(serverKeyDer, 'PRIVATE KEY'),
-  };
 }

@@ -86,15 +86,27 @@ function changeEvent(event: KeyVaultChangeEvent): SafeHtml {
   return markup`<li>${date(event.at)}<ul>${items}</ul></li>`;
 }
 
-/**
- * The status page: where the configuration came from, as whom, and which version of every key is in
- * use. Everything is escaped; nothing on it is a secret value — the view holds none to begin with.
- */
-export function renderStatusPage(view: StatusView): string {
-  const { credential, refresh, database, masterSecrets } = view;
-  const identity = credential
+/** Which credential authenticated, as far as the token's claims tell. */
+function credentialCell(credential: StatusView['credential']): SafeHtml {
+  return credential
     ? markup`<code>${credential.name}</code>${credential.detail ? ` (${credential.detail})` : ''}`
     : markup`<span class="muted">unknown</span>`;
+}
+
+function sourceSection(view: StatusView): SafeHtml {
+  const { credential } = view;
+  return markup`<h2>Source</h2>
+  <dl>
+    <dt>Vault</dt><dd>${view.vaults.map((vault, index) => markup`${index > 0 ? ', ' : ''}<code>${vault}</code>`)}</dd>
+    <dt>Credential</dt><dd id="credential">${credentialCell(credential)}</dd>
+    <dt>Object id (oid)</dt><dd><code>${credential?.objectId ?? '—'}</code></dd>
+    <dt>Client id (appid)</dt><dd><code>${credential?.clientId ?? '—'}</code></dd>
+    <dt>Tenant id (tid)</dt><dd><code>${credential?.tenantId ?? '—'}</code></dd>
+    <dt>Loaded at</dt><dd>${date(view.loadedAt)} in ${view.elapsedMs} ms</dd>
+  </dl>`;
+}
+
+function refreshSection(refresh: StatusView['refresh']): SafeHtml {
   const interval =
     refresh.intervalMs === undefined
       ? markup`<span class="muted">off</span>`
@@ -104,16 +116,56 @@ export function renderStatusPage(view: StatusView): string {
     refresh.consecutiveFailures === 0
       ? markup`<span class="ok">ok</span>`
       : markup`<span class="bad">${refresh.consecutiveFailures} consecutive failure(s)${lastError}</span>`;
+  return markup`<h2>Refresh</h2>
+  <dl>
+    <dt>Interval</dt><dd>${interval}</dd>
+    <dt>Last refresh</dt><dd>${date(refresh.lastSuccessAt)}</dd>
+    <dt>Next refresh</dt><dd>${date(refresh.nextRefreshAt)}</dd>
+    <dt>State</dt><dd>${state}</dd>
+  </dl>`;
+}
+
+function databaseLine(database: StatusView['database']): SafeHtml {
   const connectionString =
     database.connectionString === 'loaded'
       ? markup`<span class="ok">loaded</span>, version <code>${database.version ?? '—'}</code>`
       : markup`<span class="bad">missing</span>`;
-  const changes =
-    view.recentChanges.length === 0
-      ? markup`<p class="muted">None since startup. Try <code>npm run sample:rotate -- Sample--ApiKey</code>.</p>`
-      : markup`<ul>${view.recentChanges.map(changeEvent)}</ul>`;
-  const loaded = view.entries.filter((entry) => entry.status === 'loaded').length;
+  return markup`<p>Connection string (<code>${database.secretName}</code>): ${connectionString}</p>`;
+}
 
+function keysSection(entries: StatusView['entries']): SafeHtml {
+  const loaded = entries.filter((entry) => entry.status === 'loaded').length;
+  return markup`<h2>Keys (${loaded} loaded)</h2>
+  <table>
+    <thead><tr><th>Config key</th><th>Secret</th><th>Version</th><th>Updated</th><th>Source</th><th>Status</th></tr></thead>
+    <tbody>
+${entries.map(entryRow)}
+    </tbody>
+  </table>`;
+}
+
+function changesList(recentChanges: StatusView['recentChanges']): SafeHtml {
+  return recentChanges.length === 0
+    ? markup`<p class="muted">None since startup. Try <code>npm run sample:rotate -- Sample--ApiKey</code>.</p>`
+    : markup`<ul>${recentChanges.map(changeEvent)}</ul>`;
+}
+
+const TRY_IT = markup`<h2>Try it</h2>
+  <ul>
+    <li><a href="/api/status">/api/status</a> — this page as JSON (names, versions, the credential, master secrets by name)</li>
+    <li><a href="/health">/health</a> — the Key Vault health indicator</li>
+    <li><code>curl -H "x-api-key: …" /api/greeting</code> — 200 with the key from the vault, 401 otherwise</li>
+    <li><code>POST /api/tokens</code> (with <code>x-api-key</code>) and <code>GET /api/tokens/verify</code>
+      (with <code>Authorization: Bearer …</code>) — HMAC tokens signed with <code>Sample--SigningKey</code></li>
+    <li><a href="/api/database">/api/database</a> — the connection string, as "loaded, version …"</li>
+  </ul>`;
+
+/**
+ * The status page: where the configuration came from, as whom, and which version of every key is in
+ * use. Everything is escaped; nothing on it is a secret value — the view holds none to begin with.
+ */
+export function renderStatusPage(view: StatusView): string {
+  const { masterSecrets } = view;
   return markup`<!doctype html>
 <html lang="en">
 <head>
@@ -130,15 +182,7 @@ export function renderStatusPage(view: StatusView): string {
       : "This app's configuration holds only the vault URL. Everything below came from Key Vault through the platform's identity."
   } Values are never shown.</p>
 
-  <h2>Source</h2>
-  <dl>
-    <dt>Vault</dt><dd>${view.vaults.map((vault, index) => markup`${index > 0 ? ', ' : ''}<code>${vault}</code>`)}</dd>
-    <dt>Credential</dt><dd id="credential">${identity}</dd>
-    <dt>Object id (oid)</dt><dd><code>${credential?.objectId ?? '—'}</code></dd>
-    <dt>Client id (appid)</dt><dd><code>${credential?.clientId ?? '—'}</code></dd>
-    <dt>Tenant id (tid)</dt><dd><code>${credential?.tenantId ?? '—'}</code></dd>
-    <dt>Loaded at</dt><dd>${date(view.loadedAt)} in ${view.elapsedMs} ms</dd>
-  </dl>
+  ${sourceSection(view)}
 
   <h2>Identity</h2>
   ${masterSecretSection(masterSecrets)}
@@ -146,37 +190,17 @@ export function renderStatusPage(view: StatusView): string {
   <h2>How the app got its secrets</h2>
   ${timelineSection(view.timeline, masterSecrets.present)}
 
-  <h2>Refresh</h2>
-  <dl>
-    <dt>Interval</dt><dd>${interval}</dd>
-    <dt>Last refresh</dt><dd>${date(refresh.lastSuccessAt)}</dd>
-    <dt>Next refresh</dt><dd>${date(refresh.nextRefreshAt)}</dd>
-    <dt>State</dt><dd>${state}</dd>
-  </dl>
+  ${refreshSection(view.refresh)}
 
   <h2>Database</h2>
-  <p>Connection string (<code>${database.secretName}</code>): ${connectionString}</p>
+  ${databaseLine(view.database)}
 
-  <h2>Keys (${loaded} loaded)</h2>
-  <table>
-    <thead><tr><th>Config key</th><th>Secret</th><th>Version</th><th>Updated</th><th>Source</th><th>Status</th></tr></thead>
-    <tbody>
-${view.entries.map(entryRow)}
-    </tbody>
-  </table>
+  ${keysSection(view.entries)}
 
   <h2>Recent changes</h2>
-  ${changes}
+  ${changesList(view.recentChanges)}
 
-  <h2>Try it</h2>
-  <ul>
-    <li><a href="/api/status">/api/status</a> — this page as JSON (names, versions, the credential, master secrets by name)</li>
-    <li><a href="/health">/health</a> — the Key Vault health indicator</li>
-    <li><code>curl -H "x-api-key: …" /api/greeting</code> — 200 with the key from the vault, 401 otherwise</li>
-    <li><code>POST /api/tokens</code> (with <code>x-api-key</code>) and <code>GET /api/tokens/verify</code>
-      (with <code>Authorization: Bearer …</code>) — HMAC tokens signed with <code>Sample--SigningKey</code></li>
-    <li><a href="/api/database">/api/database</a> — the connection string, as "loaded, version …"</li>
-  </ul>
+  ${TRY_IT}
 </body>
 </html>
 `.value;

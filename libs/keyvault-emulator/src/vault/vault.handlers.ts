@@ -188,6 +188,38 @@ function listing<T>(
   };
 }
 
+/** PUT a secret: a new version from the body's value, content type, tags and attributes. */
+function setSecret(store: SecretStore, name: string, ctx: OperationContext): OperationResult {
+  const raw = asObject(ctx.body, true);
+  const attributes = attributesInput(raw);
+  const result = store.set({
+    name,
+    value: raw.value as string,
+    contentType: optionalString(raw, 'contentType'),
+    tags: optionalTags(raw),
+    ...attributes,
+  });
+  return { status: 200, body: secretBundle(ctx.baseUrl, result, true) };
+}
+
+/** PATCH a version: only the fields the body names change (an absent one is not cleared). */
+function updateSecret(
+  store: SecretStore,
+  name: string,
+  version: string | undefined,
+  ctx: OperationContext,
+): OperationResult {
+  const raw = asObject(ctx.body, false);
+  const attributes = attributesInput(raw);
+  const patch: UpdateSecretInput = { ...attributes };
+  const contentType = optionalString(raw, 'contentType');
+  if (contentType !== undefined) patch.contentType = contentType;
+  const tags = optionalTags(raw);
+  if (tags !== undefined) patch.tags = tags;
+  const result = store.update(name, version, patch);
+  return { status: 200, body: secretBundle(ctx.baseUrl, result, false) };
+}
+
 /** Runs one resolved secrets operation against a store. Throws {@link KeyVaultError}s. */
 export function executeOperation(
   store: SecretStore,
@@ -197,34 +229,15 @@ export function executeOperation(
   const name = route.name ?? '';
   if (route.name !== undefined) assertSecretName(name);
   switch (route.route) {
-    case 'secrets.set': {
-      const raw = asObject(ctx.body, true);
-      const attributes = attributesInput(raw);
-      const result = store.set({
-        name,
-        value: raw.value as string,
-        contentType: optionalString(raw, 'contentType'),
-        tags: optionalTags(raw),
-        ...attributes,
-      });
-      return { status: 200, body: secretBundle(ctx.baseUrl, result, true) };
-    }
+    case 'secrets.set':
+      return setSecret(store, name, ctx);
     case 'secrets.get': {
       const found = store.get(name, route.version || undefined);
       if (!found.version.enabled) throw VaultErrors.disabled('get');
       return { status: 200, body: secretBundle(ctx.baseUrl, found, true) };
     }
-    case 'secrets.update': {
-      const raw = asObject(ctx.body, false);
-      const attributes = attributesInput(raw);
-      const patch: UpdateSecretInput = { ...attributes };
-      const contentType = optionalString(raw, 'contentType');
-      if (contentType !== undefined) patch.contentType = contentType;
-      const tags = optionalTags(raw);
-      if (tags !== undefined) patch.tags = tags;
-      const result = store.update(name, route.version || undefined, patch);
-      return { status: 200, body: secretBundle(ctx.baseUrl, result, false) };
-    }
+    case 'secrets.update':
+      return updateSecret(store, name, route.version || undefined, ctx);
     case 'secrets.delete': {
       const secret = store.delete(name);
       return { status: 200, body: deletedSecretBundle(ctx.baseUrl, secret) };

@@ -53,6 +53,21 @@ function expiryOf(p: SecretProperties, now: number): string | undefined {
   return undefined;
 }
 
+/** Counts of nothing yet, for `listed` secrets (listed or named). */
+function emptyCounts(listed: number): DoctorCounts {
+  return { listed, enabled: 0, disabled: 0, expired: 0, notYetValid: 0, filteredOut: 0, keys: 0 };
+}
+
+function countExpiry(counts: DoctorCounts, expiry: string | undefined): void {
+  if (expiry === SkipReason.Expired) counts.expired++;
+  if (expiry === SkipReason.NotYetValid) counts.notYetValid++;
+}
+
+/** The warning for an expired or not-yet-valid secret that `expiredSecrets: 'warn'` still loads. */
+function loadsAnyway(ctx: Context, secretName: string, expiry: string): string {
+  return `Secret '${secretName}' in ${ctx.vault.host} is ${expiry}; it loads anyway (expiredSecrets: '${ctx.expiredSecrets}').`;
+}
+
 /** The key of a secret name: keyMapper (undefined = skip) or the default mapping. */
 function keyOf(vault: ResolvedVaultSource, mappedName: string): string | null | undefined {
   const key = vault.keyMapper ? vault.keyMapper(mappedName) : mapSecretName(mappedName);
@@ -95,21 +110,11 @@ function classify(
 }
 
 function countStates(listed: SecretProperties[], now: number): DoctorCounts {
-  const counts: DoctorCounts = {
-    listed: listed.length,
-    enabled: 0,
-    disabled: 0,
-    expired: 0,
-    notYetValid: 0,
-    filteredOut: 0,
-    keys: 0,
-  };
+  const counts = emptyCounts(listed.length);
   for (const p of listed) {
     if (p.enabled === false) counts.disabled++;
     else counts.enabled++;
-    const expiry = expiryOf(p, now);
-    if (expiry === SkipReason.Expired) counts.expired++;
-    if (expiry === SkipReason.NotYetValid) counts.notYetValid++;
+    countExpiry(counts, expiryOf(p, now));
   }
   return counts;
 }
@@ -206,10 +211,7 @@ export async function inventoryListed(ctx: Context, listed: SecretProperties[]):
       (k) =>
         k.status === 'loaded' && (k.reason === SkipReason.Expired || k.reason === SkipReason.NotYetValid),
     )
-    .map(
-      (k) =>
-        `Secret '${k.secretName}' in ${ctx.vault.host} is ${k.reason}; it loads anyway (expiredSecrets: '${ctx.expiredSecrets}').`,
-    );
+    .map((k) => loadsAnyway(ctx, k.secretName, k.reason ?? ''));
   return { counts, keys, problems, warnings };
 }
 
@@ -217,70 +219,75 @@ export async function inventoryListed(ctx: Context, listed: SecretProperties[]):
 export async function inventoryExplicit(ctx: Context): Promise<InventoryStep> {
   const now = Date.now();
   const named = ctx.vault.explicit ?? [];
-  const counts: DoctorCounts = {
-    listed: named.length,
-    enabled: 0,
-    disabled: 0,
-    expired: 0,
-    notYetValid: 0,
-    filteredOut: 0,
-    keys: 0,
+  const found: InventoryStep = { counts: emptyCounts(named.length), keys: [], problems: [], warnings: [] };
+  for (const secret of named) found.keys.push(await inventoryNamed(ctx, secret, found, now));
+  found.counts.keys = found.keys.filter((k) => k.status === 'loaded').length;
+  found.problems.unshift(...collisions(found.keys, ctx.vault.host));
+  return found;
+}
+
+type NamedSecret = NonNullable<ResolvedVaultSource['explicit']>[number];
+
+/** One named secret: got, counted, its expiry and content checked as the loader would. */
+async function inventoryNamed(
+  ctx: Context,
+  secret: NamedSecret,
+  found: InventoryStep,
+  now: number,
+): Promise<DoctorKey> {
+  const key = secret.keyPath?.join('.') ?? keyOf(ctx.vault, secret.name) ?? secret.name;
+  const entry: DoctorKey = {
+    key,
+    secretName: secret.name,
+    source: 'explicit',
+    status: 'skipped',
+    ...(secret.version ? { version: secret.version } : {}),
   };
-  const keys: DoctorKey[] = [];
-  const problems: DoctorProblem[] = [];
-  const warnings: string[] = [];
-  for (const secret of named) {
-    const key = secret.keyPath?.join('.') ?? keyOf(ctx.vault, secret.name) ?? secret.name;
-    const entry: DoctorKey = {
-      key,
-      secretName: secret.name,
-      source: 'explicit',
-      status: 'skipped',
-      ...(secret.version ? { version: secret.version } : {}),
-    };
-    keys.push(entry);
-    try {
-      const fetched = await bounded(ctx.timeoutMs, (abortSignal) =>
-        ctx.client.client.getSecret(secret.name, { abortSignal, version: secret.version }),
-      );
-      const p = fetched.properties;
-      if (p.version) entry.version = p.version;
-      counts.enabled++;
-      const expiry = expiryOf(p, now);
-      if (expiry === SkipReason.Expired) counts.expired++;
-      if (expiry === SkipReason.NotYetValid) counts.notYetValid++;
-      if (expiry && ctx.expiredSecrets === 'skip') {
-        entry.reason = expiry;
-        continue;
-      }
-      if (expiry)
-        warnings.push(
-          `Secret '${secret.name}' in ${ctx.vault.host} is ${expiry}; it loads anyway (expiredSecrets: '${ctx.expiredSecrets}').`,
-        );
-      if (ctx.parseJson)
-        secretValueOf(fetched.value, p.contentType, true, { name: secret.name, vault: ctx.vault.host, key });
-      entry.status = 'loaded';
-      if (expiry) entry.reason = expiry;
-    } catch (error) {
-      if (isKeyVaultConfigError(error)) {
-        addProblem(problems, problemFrom(error, 'INVALID_SECRET_CONTENT', secret.name));
-      } else if (isNotFoundError(error) || isSecretDisabledError(error)) {
-        const disabled = isSecretDisabledError(error);
-        if (disabled) counts.disabled++;
-        entry.reason = disabled ? SkipReason.Disabled : SkipReason.NotFound.replace(' (optional)', '');
-        if (!secret.optional) {
-          addProblem(
-            problems,
-            problemOf(
-              mapSdkError(error, { operation: 'get', vault: ctx.vault.host, secretName: secret.name, key }),
-            ),
-          );
-        }
-      }
-      // Access and network failures are the permission step's.
+  try {
+    const fetched = await bounded(ctx.timeoutMs, (abortSignal) =>
+      ctx.client.client.getSecret(secret.name, { abortSignal, version: secret.version }),
+    );
+    const p = fetched.properties;
+    if (p.version) entry.version = p.version;
+    found.counts.enabled++;
+    const expiry = expiryOf(p, now);
+    countExpiry(found.counts, expiry);
+    if (expiry && ctx.expiredSecrets === 'skip') return { ...entry, reason: expiry };
+    if (expiry) found.warnings.push(loadsAnyway(ctx, secret.name, expiry));
+    if (ctx.parseJson)
+      secretValueOf(fetched.value, p.contentType, true, { name: secret.name, vault: ctx.vault.host, key });
+    entry.status = 'loaded';
+    if (expiry) entry.reason = expiry;
+  } catch (error) {
+    notLoaded(ctx, secret, key, entry, found, error);
+  }
+  return entry;
+}
+
+/** Why a named secret did not load: bad content, or absent/disabled (a problem unless optional). */
+function notLoaded(
+  ctx: Context,
+  secret: NamedSecret,
+  key: string,
+  entry: DoctorKey,
+  found: InventoryStep,
+  error: unknown,
+): void {
+  if (isKeyVaultConfigError(error)) {
+    addProblem(found.problems, problemFrom(error, 'INVALID_SECRET_CONTENT', secret.name));
+  } else if (isNotFoundError(error) || isSecretDisabledError(error)) {
+    const disabled = isSecretDisabledError(error);
+    if (disabled) found.counts.disabled++;
+    entry.reason = disabled ? SkipReason.Disabled : SkipReason.NotFound.replace(' (optional)', '');
+    if (!secret.optional) {
+      const mapped = mapSdkError(error, {
+        operation: 'get',
+        vault: ctx.vault.host,
+        secretName: secret.name,
+        key,
+      });
+      addProblem(found.problems, problemOf(mapped));
     }
   }
-  counts.keys = keys.filter((k) => k.status === 'loaded').length;
-  problems.unshift(...collisions(keys, ctx.vault.host));
-  return { counts, keys, problems, warnings };
+  // Access and network failures are the permission step's.
 }
