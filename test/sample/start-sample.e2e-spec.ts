@@ -71,7 +71,8 @@ describe('npm start / npm run sample:rotate', () => {
     // one for Sample--ApiKey, for a person to paste into curl; the test does not rely on that).
     const newKey = `rotated-${randomBytes(12).toString('hex')}`;
     const rotated = await runScript([join(ROOT, 'scripts/rotate-secret.mjs'), 'Sample--ApiKey', newKey], env);
-    expect(rotated.code).toBe(0);
+    // On failure, say why: the script's own error and what npm start printed (a child that died).
+    expect(rotated.code, `${rotated.stderr}\n--- npm start so far:\n${started.output()}`).toBe(0);
     expect(rotated.stdout).toMatch(/Rotated Sample--ApiKey in vault "emulator": new version [0-9a-f]{32}\./);
     expect(rotated.stdout + rotated.stderr).not.toContain(newKey);
 
@@ -92,7 +93,7 @@ describe('npm start / npm run sample:rotate', () => {
   it('stops both processes on SIGTERM and removes the connection info', async () => {
     started.child.kill('SIGTERM');
     const { code } = await started.exited;
-    expect(code).toBe(0);
+    expect(code, `npm start printed:\n${started.output()}`).toBe(0);
     expect(await status('/')).toBe('down');
     expect(existsSync(stateFile())).toBe(false);
     const rotate = await runScript([join(ROOT, 'scripts/rotate-secret.mjs')], {
