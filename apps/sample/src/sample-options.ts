@@ -1,3 +1,4 @@
+import { DEFAULT_ENV_FILE, readEnvFile } from './identity/env-file.js';
 import { findMasterSecrets, type MasterSecretState } from './identity/master-secret.js';
 import {
   DEFAULT_HOST,
@@ -15,14 +16,21 @@ export interface SampleOptions {
   /** Milliseconds or a duration string (`'5s'`), as the library's `refreshInterval` takes it. */
   refreshInterval: number | string;
   /**
-   * Master secrets in the environment the process started with (names and kinds only), read before
-   * the library loads anything: what the platform and the deployment gave the app.
+   * Master secrets in the environment the process started with and in the `.env` file `@nestjs/config`
+   * reads (names and kinds only), read before the library loads anything: what the platform and the
+   * deployment gave the app.
    */
   masterSecrets: MasterSecretState;
 }
 
-/** Reads {@link SampleOptions} from the environment; rejects a malformed port with a readable message. */
-export function readSampleOptions(env: Record<string, string | undefined> = process.env): SampleOptions {
+/**
+ * Reads {@link SampleOptions} from the environment (and `.env` in `cwd`, for master secrets only);
+ * rejects a malformed port with a readable message.
+ */
+export function readSampleOptions(
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): SampleOptions {
   const rawPort = env[PORT_ENV]?.trim();
   const port = rawPort ? Number(rawPort) : DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -38,6 +46,6 @@ export function readSampleOptions(env: Record<string, string | undefined> = proc
     port,
     host: env[HOST_ENV]?.trim() || DEFAULT_HOST,
     refreshInterval,
-    masterSecrets: findMasterSecrets(env),
+    masterSecrets: findMasterSecrets(env, { [DEFAULT_ENV_FILE]: readEnvFile(cwd) }),
   };
 }

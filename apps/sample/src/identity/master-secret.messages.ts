@@ -4,9 +4,14 @@
  */
 import type { MasterSecretVariable } from './master-secret.js';
 
-/** `AZURE_CLIENT_SECRET (client secret), DB_CONNECTION_STRING (connection string)`. */
+/** `client secret`, or `client secret, in .env` for a variable found in a file. */
+export function masterSecretKindText({ kind, file }: MasterSecretVariable): string {
+  return file ? `${kind}, in ${file}` : kind;
+}
+
+/** `AZURE_CLIENT_SECRET (client secret), DB_CONNECTION_STRING (connection string, in .env)`. */
 export function describeMasterSecrets(variables: readonly MasterSecretVariable[]): string {
-  return variables.map(({ name, kind }) => `${name} (${kind})`).join(', ');
+  return variables.map((variable) => `${variable.name} (${masterSecretKindText(variable)})`).join(', ');
 }
 
 /** What replaces a master secret, per platform (the same advice on the page and in the log). */

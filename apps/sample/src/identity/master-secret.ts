@@ -17,6 +17,8 @@ export type MasterSecretKind =
 export interface MasterSecretVariable {
   name: string;
   kind: MasterSecretKind;
+  /** The file it was found in (`.env`); absent for the process environment. */
+  file?: string;
 }
 
 /** The master secrets present in a configuration (empty when there is none). */
@@ -49,15 +51,30 @@ function kindOf(name: string): MasterSecretKind | undefined {
   return CREDENTIAL_VARIABLES[name] ?? (CONNECTION_STRING_NAME.test(name) ? 'connection string' : undefined);
 }
 
+type Variables = Readonly<Record<string, string | undefined>>;
+
+const isSet = (value: string | undefined): boolean => typeof value === 'string' && value.trim() !== '';
+
 /**
- * The master secrets in `env`: each variable set to something other than blanks whose name says it
- * holds a client secret, a certificate (or its password), a password or a connection string.
+ * The master secrets in `env`, and in the `.env` file's variables (`files`, by file name) that `env`
+ * does not set itself (the process environment wins over `.env`, as in `@nestjs/config`): each variable
+ * set to something other than blanks whose name says it holds a client secret, a certificate (or its
+ * password), a password or a connection string.
  */
-export function findMasterSecrets(env: Readonly<Record<string, string | undefined>>): MasterSecretState {
+export function findMasterSecrets(
+  env: Variables,
+  files: Readonly<Record<string, Variables>> = {},
+): MasterSecretState {
   const variables: MasterSecretVariable[] = [];
   for (const [name, value] of Object.entries(env)) {
     const kind = kindOf(name);
-    if (kind && typeof value === 'string' && value.trim() !== '') variables.push({ name, kind });
+    if (kind && isSet(value)) variables.push({ name, kind });
+  }
+  for (const [file, fileVariables] of Object.entries(files)) {
+    for (const [name, value] of Object.entries(fileVariables)) {
+      const kind = kindOf(name);
+      if (kind && isSet(value) && !isSet(env[name])) variables.push({ name, kind, file });
+    }
   }
   variables.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { present: variables.length > 0, variables };

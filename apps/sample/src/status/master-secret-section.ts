@@ -1,6 +1,6 @@
 import { markup, type SafeHtml } from '../common/html.util.js';
 import type { MasterSecretState } from '../identity/master-secret.js';
-import { MASTER_SECRET_ADVICE } from '../identity/master-secret.messages.js';
+import { MASTER_SECRET_ADVICE, masterSecretKindText } from '../identity/master-secret.messages.js';
 
 /**
  * The status page's "Master secret" line: "none", or a warning naming each variable that holds one
@@ -13,7 +13,8 @@ export function masterSecretSection(state: MasterSecretState): SafeHtml {
   for the app.</p>`;
   }
   const names = state.variables.map(
-    ({ name, kind }, index) => markup`${index > 0 ? ', ' : ''}<code>${name}</code> (${kind})`,
+    (variable, index) =>
+      markup`${index > 0 ? ', ' : ''}<code>${variable.name}</code> (${masterSecretKindText(variable)})`,
   );
   const advice = MASTER_SECRET_ADVICE.map((line) => markup`<li>${line}</li>`);
   return markup`<div id="master-secret" data-present="true" class="warn">
