@@ -65,6 +65,13 @@ export const JSON_CONTENT_TYPE_PATTERN = /^\s*application\/json\s*(;.*)?$/i;
 export const SECRETS_USER_ROLE = 'Key Vault Secrets User';
 
 /** Report reasons (stable strings; tests and users may match on them). */
+/**
+ * Key segments that would reach Object.prototype (or shadow it) through a plain object — in this
+ * library's config, in `ConfigService`'s lodash paths, or in a consumer's deep merge. A secret whose key
+ * has one is skipped with SkipReason.ReservedName. Case matters, as in JavaScript (`Constructor` is fine).
+ */
+export const RESERVED_KEY_SEGMENTS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+
 export const SkipReason = {
   Disabled: 'disabled',
   Expired: 'expired',
@@ -75,6 +82,11 @@ export const SkipReason = {
   DisabledSinceList: 'disabled between list and get',
   Unmapped: 'keyMapper returned undefined',
   UnmappableName: 'name does not map to a key (empty segment)',
+  /**
+   * The key (default mapping, keyMapper result, a key inside a JSON secret, or a reference's variable)
+   * has a segment in RESERVED_KEY_SEGMENTS.
+   */
+  ReservedName: 'reserved name',
   EnvironmentWins: 'environment wins',
   OverriddenByLaterVault: 'overridden by a later vault',
   OverriddenByVault: 'overridden by a vault value (precedence: vault)',

@@ -18,6 +18,7 @@ import {
   expiryOf,
   missingOutcome,
   missingWarning,
+  skippedAsReservedJson,
   type MissingPolicy,
   type SecretSource,
 } from './secret-policy.js';
@@ -128,5 +129,6 @@ export function accept(ctx: LoadContext, target: Accepting, secret: KeyVaultSecr
           vault: subject.vault,
           key: subject.key,
         });
+  if (skippedAsReservedJson(ctx.logger, slot, value)) return;
   slot.entry = { key: path.join('.'), path, value, secretName: subject.secretName, vault: subject.vault };
 }

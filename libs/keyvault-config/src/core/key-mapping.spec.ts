@@ -5,9 +5,14 @@ import {
   checkPathCollisions,
   isJsonContentType,
   mapSecretName,
+  keyPathFor,
   parseKeyPath,
+  reservedKeyIn,
+  reservedSegmentOf,
+  reservedSegmentOfVariable,
   sameKeyCollision,
   secretValueOf,
+  splitKeyPath,
   type ConfigEntry,
 } from './key-mapping.js';
 
@@ -44,6 +49,53 @@ describe('parseKeyPath', () => {
   });
   it.each(['', '.a', 'a.', 'a..b', '__proto__.x', 'a.constructor', 'prototype'])('rejects %j', (key) => {
     expect(parseKeyPath(key)).toBeUndefined();
+  });
+});
+
+describe('reserved segments', () => {
+  it('splitKeyPath keeps reserved segments (the caller skips them), refuses empty ones', () => {
+    expect(splitKeyPath('a.__proto__')).toEqual(['a', '__proto__']);
+    expect(splitKeyPath('a..b')).toBeUndefined();
+  });
+
+  it.each([
+    [['constructor'], 'constructor'],
+    [['App', 'prototype'], 'prototype'],
+    [['a', '__proto__', 'b'], '__proto__'],
+    [['Constructor', 'protos', '_proto_'], undefined],
+  ])('reservedSegmentOf(%j) → %j', (path, segment) => {
+    expect(reservedSegmentOf(path)).toBe(segment);
+  });
+
+  it('a keyMapper result with a reserved segment is a path, not a non-key; the default mapping too', () => {
+    const vault = { host: 'v', keyMapper: () => 'Settings.__proto__' };
+    expect(keyPathFor(vault, 'Mapped', 'Mapped')).toEqual(['Settings', '__proto__']);
+    expect(keyPathFor({ host: 'v' }, 'App--prototype', 'App--prototype')).toEqual(['App', 'prototype']);
+  });
+
+  it('reservedKeyIn finds a reserved key at any depth of parsed JSON, arrays included', () => {
+    expect(reservedKeyIn(JSON.parse('{"a":1,"__proto__":{"x":1}}'))).toBe('__proto__');
+    expect(reservedKeyIn(JSON.parse('{"a":[1,{"b":{"constructor":2}}]}'))).toBe('constructor');
+    const deep = JSON.parse(`${'{"a":'.repeat(5000)}{"prototype":1}${'}'.repeat(5000)}`) as unknown;
+    expect(reservedKeyIn(deep)).toBe('prototype');
+    expect(reservedKeyIn(JSON.parse('{"Constructor":{"prototypes":["__proto__"]}}'))).toBeUndefined();
+    expect(reservedKeyIn('__proto__')).toBeUndefined();
+  });
+
+  it.each([
+    ['__proto__', '__proto__'],
+    ['constructor', 'constructor'],
+    ['a__constructor', 'constructor'],
+    ['a.prototype', 'prototype'],
+    ['a____proto____b', '__proto__'],
+    ['prototype__b', 'prototype'],
+    ['A__B', undefined],
+    ['MY_CONSTRUCTOR', undefined],
+    ['a_constructor', undefined],
+    ['constructors', undefined],
+    ['x__proto__', undefined],
+  ])('reservedSegmentOfVariable(%j) → %j', (variable, segment) => {
+    expect(reservedSegmentOfVariable(variable)).toBe(segment);
   });
 });
 

@@ -3,7 +3,11 @@
  * the nested configuration object. Two secrets on one key, or a value and an object on one path, are
  * errors naming both secrets.
  */
-import { JSON_CONTENT_TYPE_PATTERN, SECRET_NAME_SEGMENT_SEPARATOR } from './constants.js';
+import {
+  JSON_CONTENT_TYPE_PATTERN,
+  RESERVED_KEY_SEGMENTS,
+  SECRET_NAME_SEGMENT_SEPARATOR,
+} from './constants.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode, vaultNameOf } from './errors.js';
 import {
   invalidJsonContent,
@@ -12,9 +16,6 @@ import {
   pathCollision,
   sameKeyCollision as sameKeyMessage,
 } from './messages/index.js';
-
-/** Segments that would reach Object.prototype through a plain object. */
-const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'prototype', 'constructor']);
 
 /**
  * The default mapping: split on `--` into a nested path, `-` becomes `_` inside a segment, case kept.
@@ -26,11 +27,54 @@ export function mapSecretName(name: string): string | undefined {
   return segments.every((segment) => segment.length > 0) ? segments.join('.') : undefined;
 }
 
-/** `'Database.Password'` → `['Database', 'Password']`; undefined for empty or unsafe segments. */
+/** `'Database.Password'` → `['Database', 'Password']`; undefined for empty or reserved segments. */
 export function parseKeyPath(key: string): string[] | undefined {
+  const path = splitKeyPath(key);
+  return path && reservedSegmentOf(path) === undefined ? path : undefined;
+}
+
+/** `'Database.Password'` → `['Database', 'Password']`; undefined for an empty segment (reserved ones kept). */
+export function splitKeyPath(key: string): string[] | undefined {
   if (typeof key !== 'string' || key.length === 0) return undefined;
   const path = key.split('.');
-  return path.every((segment) => segment.length > 0 && !FORBIDDEN_SEGMENTS.has(segment)) ? path : undefined;
+  return path.every((segment) => segment.length > 0) ? path : undefined;
+}
+
+/** The first reserved segment of a key path (`__proto__`, `prototype`, `constructor`), if any. */
+export function reservedSegmentOf(path: readonly string[]): string | undefined {
+  return path.find((segment) => RESERVED_KEY_SEGMENTS.has(segment));
+}
+
+/**
+ * The first reserved key inside a parsed JSON value, at any depth (arrays included). JSON.parse makes
+ * `"__proto__"` an own property, harmless in the object itself but not in a consumer that merges or
+ * copies it with assignment — so such a secret is skipped, never half-loaded. Iterative: the depth of
+ * a JSON secret is the vault's to choose.
+ */
+export function reservedKeyIn(value: unknown): string | undefined {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || typeof node !== 'object') continue;
+    for (const key of Object.keys(node)) {
+      if (RESERVED_KEY_SEGMENTS.has(key)) return key;
+      stack.push((node as Record<string, unknown>)[key]);
+    }
+  }
+  return undefined;
+}
+
+/** A reserved word bounded by the start, the end, `__` or `.` (`a____proto__` is `a` + `__proto__`). */
+const RESERVED_VARIABLE_SEGMENT = new RegExp(
+  `(^|__|\\.)(${[...RESERVED_KEY_SEGMENTS].join('|')})(?=$|__|\\.)`,
+);
+
+/**
+ * The reserved segment of an environment variable's name, read as merge.ts reads variables (`A__B` and
+ * `A.B` are the nested key `A.B`): `__proto__`, `a__constructor`, `a.prototype`.
+ */
+export function reservedSegmentOfVariable(variable: string): string | undefined {
+  return RESERVED_VARIABLE_SEGMENT.exec(variable)?.[2];
 }
 
 /** The part of a vault source that maps names to keys. */
@@ -43,7 +87,8 @@ export interface KeyMapping {
 /**
  * The key path of a secret: the vault's keyMapper, or the default mapping. `null`: the keyMapper
  * returned undefined (skip it); `undefined`: the default mapping found an empty segment. A keyMapper
- * that throws or returns a non-key fails the load naming the secret.
+ * that throws or returns a non-key fails the load naming the secret. A path with a reserved segment is
+ * returned as is: the caller skips it with SkipReason.ReservedName (see {@link reservedSegmentOf}).
  */
 export function keyPathFor(
   vault: KeyMapping,
@@ -52,7 +97,7 @@ export function keyPathFor(
 ): string[] | null | undefined {
   if (!vault.keyMapper) {
     const key = mapSecretName(mappedName);
-    return key === undefined ? undefined : parseKeyPath(key);
+    return key === undefined ? undefined : splitKeyPath(key);
   }
   let key: string | undefined;
   try {
@@ -65,7 +110,7 @@ export function keyPathFor(
     );
   }
   if (key === undefined) return null;
-  const path = typeof key === 'string' ? parseKeyPath(key) : undefined;
+  const path = typeof key === 'string' ? splitKeyPath(key) : undefined;
   if (!path) {
     throw new KeyVaultConfigError(
       KeyVaultConfigErrorCode.InvalidOptions,

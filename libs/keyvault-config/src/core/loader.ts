@@ -330,8 +330,9 @@ function environmentWithReferences(
   env: Record<string, string | undefined>,
   referenceSlots: Slot[],
 ): Record<string, unknown> {
-  const resolved: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(env)) if (value !== undefined) resolved[name] = value;
-  for (const slot of referenceSlots) if (slot.entry) resolved[slot.entry.key] = slot.entry.value;
-  return resolved;
+  // Built from entries, never by assignment: a variable named `__proto__` stays a plain own property.
+  const resolved = new Map<string, unknown>();
+  for (const [name, value] of Object.entries(env)) if (value !== undefined) resolved.set(name, value);
+  for (const slot of referenceSlots) if (slot.entry) resolved.set(slot.entry.key, slot.entry.value);
+  return Object.fromEntries(resolved);
 }

@@ -7,12 +7,17 @@
 import type { SecretProperties } from '@azure/keyvault-secrets';
 import { SkipReason } from './constants.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode, vaultNameOf } from './errors.js';
-import type { ExpiryPolicy } from './interfaces.js';
+import type { ExpiryPolicy, KeyVaultConfigLogger } from './interfaces.js';
+import { reservedKeyIn, reservedSegmentOf, reservedSegmentOfVariable } from './key-mapping.js';
+import { skip, type Slot } from './load-context.js';
 import {
   disabledSecret,
   expiredSecretWarning,
   filterThrew,
   missingSecretWarning,
+  reservedJsonKeyWarning,
+  reservedKeyWarning,
+  reservedReferenceWarning,
   unmappableExplicitSecret,
   unmappableSecretWarning,
 } from './messages/index.js';
@@ -143,4 +148,41 @@ export function unmappableExplicitError(secretName: string, vault: string): KeyV
     unmappableExplicitSecret(secretName),
     { key: 'secrets', secretName, vault },
   );
+}
+
+// ---------------------------------------------------------------------------------- reserved names
+
+/**
+ * Skips a secret whose key path has a reserved segment (SkipReason.ReservedName), after a warning naming
+ * the secret and the segment; true when it did. Every source asks before it fetches or stores, so no
+ * reserved segment reaches buildConfig.
+ */
+export function skippedAsReservedKey(
+  logger: KeyVaultConfigLogger,
+  slot: Slot,
+  path: readonly string[],
+): boolean {
+  const segment = reservedSegmentOf(path);
+  if (segment === undefined) return false;
+  logger.warn(reservedKeyWarning(slot.subject.secretName, slot.subject.vault, segment));
+  skip(slot, SkipReason.ReservedName);
+  return true;
+}
+
+/** The same for a parsed JSON value with a reserved key at any depth (the key's path is not named). */
+export function skippedAsReservedJson(logger: KeyVaultConfigLogger, slot: Slot, value: unknown): boolean {
+  const segment = reservedKeyIn(value);
+  if (segment === undefined) return false;
+  logger.warn(reservedJsonKeyWarning(slot.subject.secretName, slot.subject.vault, segment));
+  skip(slot, SkipReason.ReservedName);
+  return true;
+}
+
+/** The same for a reference, whose key is its variable (`__proto__`, `a__constructor`, `a.prototype`). */
+export function skippedAsReservedVariable(logger: KeyVaultConfigLogger, slot: Slot): boolean {
+  const segment = reservedSegmentOfVariable(slot.subject.key);
+  if (segment === undefined) return false;
+  logger.warn(reservedReferenceWarning(slot.subject, segment));
+  skip(slot, SkipReason.ReservedName);
+  return true;
 }

@@ -16,7 +16,14 @@ import { isLoopbackHost, type ParsedVaultUrl } from './vault-url.js';
 import type { EnvironmentReference } from './references.js';
 import { fetchedKey, reusable } from './refresh-reuse.js';
 import type { ReportSubject } from './report.js';
-import { expiryOf, runFilter, unmappableExplicitError, unmappableNameWarning } from './secret-policy.js';
+import {
+  expiryOf,
+  runFilter,
+  skippedAsReservedKey,
+  skippedAsReservedVariable,
+  unmappableExplicitError,
+  unmappableNameWarning,
+} from './secret-policy.js';
 
 function clientFor(ctx: LoadContext, vault: ParsedVaultUrl): VaultClient {
   const { options } = ctx;
@@ -104,6 +111,7 @@ function planListed(
     ctx.logger.warn(unmappableNameWarning(name, vault.host));
     return skip(slot, SkipReason.UnmappableName);
   }
+  if (skippedAsReservedKey(ctx.logger, slot, path)) return;
   if (properties.enabled === false) return skip(slot, SkipReason.Disabled);
   const listedExpiry = expiryOf(properties, ctx.now);
   if (listedExpiry && ctx.options.expiredSecrets === 'skip') return skip(slot, listedExpiry);
@@ -144,6 +152,7 @@ export async function loadExplicit(
       continue;
     }
     if (path === undefined) throw unmappableExplicitError(secret.name, vault.host);
+    if (skippedAsReservedKey(ctx.logger, slot, path)) continue;
     const source = secret.optional ? 'explicit-optional' : 'explicit';
     scheduleFetch(ctx, { source, slot, path, client, version: secret.version });
   }
@@ -164,6 +173,8 @@ export function loadReferences(ctx: LoadContext, references: EnvironmentReferenc
       },
     };
     slots.push(slot);
+    // Reported, never silently dropped (an assignment to `config.__proto__` would ignore a string).
+    if (skippedAsReservedVariable(ctx.logger, slot)) continue;
     const client = clientFor(ctx, {
       url: reference.vaultUrl,
       host: reference.vault,

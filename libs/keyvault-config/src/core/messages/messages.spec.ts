@@ -596,6 +596,20 @@ describe('secret messages', () => {
       ]
     `);
   });
+
+  it('name the secret and the reserved segment, never the key path inside a JSON secret', () => {
+    expect([
+      m.reservedKeyWarning('App--prototype', VAULT, 'prototype'),
+      m.reservedJsonKeyWarning('Flags', VAULT, '__proto__'),
+      m.reservedReferenceWarning({ key: 'a__constructor', secretName: 'Db', vault: VAULT }, 'constructor'),
+    ]).toMatchInlineSnapshot(`
+      [
+        "Secret 'App--prototype' in my-vault.vault.azure.net maps to a key with the reserved segment 'prototype' (a key segment that could reach Object.prototype); skipped. Rename the secret, or give it another key with keyMapper.",
+        "Secret 'Flags' in my-vault.vault.azure.net is JSON with the reserved key '__proto__' inside (a key segment that could reach Object.prototype); skipped. Remove that key from the secret, or load it as text (parseJson: false).",
+        "Environment variable a__constructor refers to secret 'Db' in my-vault.vault.azure.net, but its name has the reserved segment 'constructor' (a key segment that could reach Object.prototype); not resolved. Rename the variable.",
+      ]
+    `);
+  });
 });
 
 describe('load messages', () => {

@@ -161,6 +161,9 @@ const functions: Record<string, Case[]> = {
   ),
   unmappableSecretWarning: [() => m.unmappableSecretWarning('Db--', 'v')],
   unmappableExplicitSecret: [() => m.unmappableExplicitSecret('Db--')],
+  reservedKeyWarning: [() => m.reservedKeyWarning('Db', 'v', '__proto__')],
+  reservedJsonKeyWarning: [() => m.reservedJsonKeyWarning('Db', 'v', '__proto__')],
+  reservedReferenceWarning: [() => m.reservedReferenceWarning(secretSubject, 'constructor')],
   filterThrew: [() => m.filterThrew('Db')],
   keyMapperThrew: [() => m.keyMapperThrew('Db', 'v')],
   keyMapperReturnedNonKey: [

@@ -42,6 +42,24 @@ export function disabledSecret(origin: SecretOrigin, s: SecretSubject & { vaultN
   return `Secret '${s.secretName}' (key '${s.key}') in ${s.vault} is disabled. Enable it with \`${enable}\`, or mark it optional.`;
 }
 
+/** Why a reserved segment is refused, in one clause every reserved-name message shares. */
+const RESERVED_BECAUSE = 'a key segment that could reach Object.prototype';
+
+/** A secret whose key (default mapping or keyMapper) has a reserved segment. `segment` is one of the reserved words. */
+export function reservedKeyWarning(secretName: string, vault: string, segment: string): string {
+  return `Secret '${secretName}' in ${vault} maps to a key with the reserved segment '${segment}' (${RESERVED_BECAUSE}); skipped. Rename the secret, or give it another key with keyMapper.`;
+}
+
+/** A JSON secret with a reserved key inside (the key's path inside the secret is not named: it is content). */
+export function reservedJsonKeyWarning(secretName: string, vault: string, segment: string): string {
+  return `Secret '${secretName}' in ${vault} is JSON with the reserved key '${segment}' inside (${RESERVED_BECAUSE}); skipped. Remove that key from the secret, or load it as text (parseJson: false).`;
+}
+
+/** A reference in a variable whose name has a reserved segment (`__proto__`, `a__constructor`). */
+export function reservedReferenceWarning(s: SecretSubject, segment: string): string {
+  return `Environment variable ${s.key} refers to secret '${s.secretName}' in ${s.vault}, but its name has the reserved segment '${segment}' (${RESERVED_BECAUSE}); not resolved. Rename the variable.`;
+}
+
 /** A listed secret whose name has an empty segment under the default mapping. */
 export function unmappableSecretWarning(secretName: string, vault: string): string {
   return `Secret '${secretName}' in ${vault} does not map to a configuration key (empty segment); skipped.`;

@@ -119,6 +119,26 @@ describe('mountPath: a plain directory', () => {
     });
   });
 
+  it('files whose key or JSON content has a reserved segment are skipped, never reaching a prototype', async () => {
+    const polluting = JSON.stringify({ polluted: secretValue('p') });
+    const dir = await plainDir('reserved', {
+      '__proto__.json': polluting,
+      constructor: secretValue('c'),
+      'App--prototype': secretValue('a'),
+      'Flags.json': `{"ok":1,"__proto__":${polluting}}`,
+      Fine: secretValue('f'),
+    });
+    const logger = captureLogger();
+    const { config, report } = await load({ mountPath: dir, logger });
+    expect(config).toEqual({ Fine: secretValue('f') });
+    expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
+    expect((config as Record<string, unknown>).polluted).toBeUndefined();
+    const reserved = report.entries.filter((e) => e.reason === 'reserved name').map((e) => e.secretName);
+    expect(reserved.sort()).toEqual(['App--prototype', 'Flags', '__proto__', 'constructor']);
+    expect(logger.warnings().filter((w) => w.includes('reserved'))).toHaveLength(4);
+    expectNoCanary(report, logger.lines);
+  });
+
   it('invalid JSON fails naming the file, never quoting it', async () => {
     const dir = await plainDir('badjson', { 'Conf.json': `{ ${CANARY}` });
     const error = await failure({ mountPath: dir });

@@ -15,7 +15,12 @@ import { keyPathFor } from '../key-mapping.js';
 import { skip, type LoadContext, type Slot } from '../load-context.js';
 import { mountedJsonInvalid, mountKeptChanging } from '../messages/index.js';
 import { holdValues } from '../redaction.js';
-import { runFilter, unmappableNameWarning } from '../secret-policy.js';
+import {
+  runFilter,
+  skippedAsReservedJson,
+  skippedAsReservedKey,
+  unmappableNameWarning,
+} from '../secret-policy.js';
 import { MOUNT_JSON_SUFFIX, MOUNT_READ_ATTEMPTS } from './mount.constants.js';
 import type { ResolvedMountSource } from './mount-options.js';
 import {
@@ -123,6 +128,7 @@ function planMounted(
     ctx.logger.warn(unmappableNameWarning(name, mount.dir));
     skip(slot, SkipReason.UnmappableName);
   }
+  if (path && skippedAsReservedKey(ctx.logger, slot, path)) return { slot, json };
   return { slot, path: path ?? undefined, json };
 }
 
@@ -155,5 +161,6 @@ async function readInto(
       );
     }
   }
+  if (skippedAsReservedJson(ctx.logger, slot, value)) return;
   slot.entry = { key: path.join('.'), path, value, secretName: slot.subject.secretName, vault: listing.dir };
 }

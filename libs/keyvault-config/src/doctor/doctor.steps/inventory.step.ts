@@ -18,8 +18,9 @@ import {
   checkPathCollisions,
   isJsonContentType,
   mapSecretName,
-  parseKeyPath,
+  reservedSegmentOf,
   sameKeyCollision,
+  splitKeyPath,
   secretValueOf,
   type ConfigEntry,
 } from '../../core/key-mapping.js';
@@ -72,7 +73,7 @@ function loadsAnyway(ctx: Context, secretName: string, expiry: string): string {
 function keyOf(vault: ResolvedVaultSource, mappedName: string): string | null | undefined {
   const key = vault.keyMapper ? vault.keyMapper(mappedName) : mapSecretName(mappedName);
   if (key === undefined) return vault.keyMapper ? null : undefined;
-  return typeof key === 'string' && parseKeyPath(key) ? key : undefined;
+  return typeof key === 'string' && splitKeyPath(key) ? key : undefined;
 }
 
 function classify(
@@ -99,6 +100,7 @@ function classify(
   if (key === null) return { ...entry, reason: SkipReason.Unmapped };
   if (key === undefined) return { ...entry, reason: SkipReason.UnmappableName };
   entry.key = key;
+  if (reservedSegmentOf(key.split('.'))) return { ...entry, reason: SkipReason.ReservedName };
   if (p.enabled === false) return { ...entry, reason: SkipReason.Disabled };
   const expiry = expiryOf(p, now);
   if (expiry && ctx.expiredSecrets === 'skip') return { ...entry, reason: expiry };
