@@ -13,6 +13,7 @@ export const DEFAULT_PARSE_JSON = true;
 export const DEFAULT_EXPIRED_SECRETS: ExpiryPolicy = 'warn';
 export const DEFAULT_PRECEDENCE = 'vault' as const;
 export const DEFAULT_RESOLVE_REFERENCES = true;
+export const DEFAULT_EXPOSE_REFERENCES_IN_ENV = false;
 export const DEFAULT_VAULT_DNS_SUFFIX = 'vault.azure.net';
 /** Same as the .NET provider's ParallelSecretLoader: 32 fetches in flight. */
 export const DEFAULT_CONCURRENCY = 32;

@@ -10,6 +10,7 @@ import { setMaxListeners } from 'node:events';
 import { abortError } from './abort.js';
 import { continuingWithoutVault, refreshNotSupported, REFRESH_STOPPED } from './messages/index.js';
 import { resolveCredential, type ResolvedCredential } from './credential.js';
+import { configuredEnvironment, exposeReferences, type ResolvedReference } from './env-exposure.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type {
   KeyVaultConfigLogger,
@@ -42,6 +43,8 @@ export interface LoadSession {
   options: ResolvedOptions;
   credential: ResolvedCredential;
   logger: KeyVaultConfigLogger;
+  /** With `exposeReferencesInEnv`: the variables this session wrote into process.env (env-exposure.ts). */
+  exposed?: Set<string>;
 }
 
 /** A load's result, plus what change detection compares (`keys`) and reuses (`fetched`). */
@@ -51,6 +54,8 @@ export interface DetailedLoad {
   keys: Map<string, LoadedKey>;
   /** Listed secrets by `fetchedKey` (refresh-reuse.ts). */
   fetched: Map<string, RememberedSecret>;
+  /** The references resolved (also those a vault key overrides in `config`): what process.env may get. */
+  references: ResolvedReference[];
 }
 
 /** What one run of the sources, merge and validation produced. */
@@ -59,6 +64,7 @@ interface LoadRun {
   entries: KeyVaultReportEntry[];
   keys: Map<string, LoadedKey>;
   hosts: string[];
+  references: ResolvedReference[];
 }
 
 /**
@@ -112,16 +118,16 @@ export async function loadForRefresh(
   const fetched = new Map<string, RememberedSecret>();
   const recorder = new KeyVaultTimelineRecorder();
   try {
-    resolved = resolveOptions(options, hasReferences);
+    resolved = resolveOptions(options, hasConfiguredReferences);
     hosts = resolved.vaults.map((v) => v.host);
     const { credential: given, managedIdentityClientId, env } = resolved;
     // Mounted files only: no credential is built, so nothing probes an identity endpoint.
-    credential = isMountOnly(resolved, hasReferences)
+    credential = isMountOnly(resolved, hasConfiguredReferences)
       ? mountOnlyCredential()
       : resolveCredential({ credential: given, managedIdentityClientId, env }, logger);
     throttle = loadThrottleFor(resolved);
     const loadThrottle = throttle;
-    const session = { options: resolved, credential, logger };
+    const session: LoadSession = { options: resolved, credential, logger };
     const run = await recordTimeline(recorder, () =>
       runLoad(session.options, session.credential, logger, { fetched }, loadThrottle),
     );
@@ -141,7 +147,13 @@ export async function loadForRefresh(
     logger.log(
       formatLoadLine(report.loaded, [...hosts, ...mounts], elapsedMs, report.credential, report.throttling),
     );
-    return { result: { config: run.config, report }, keys: run.keys, fetched, session, logger };
+    // After the load succeeded (validation included), before anything is built from it.
+    if (resolved.exposeReferencesInEnv) {
+      session.exposed = new Set();
+      exposeReferences(run.references, session.exposed, logger);
+    }
+    const { keys, references } = run;
+    return { result: { config: run.config, report }, keys, fetched, references, session, logger };
   } catch (error) {
     const failure = failureOutsideLoad(error, hosts);
     if (options?.optional !== true) throw failure;
@@ -158,7 +170,8 @@ export async function loadForRefresh(
       timeline: recorder.entries,
     });
     const session = resolved && credential ? { options: resolved, credential, logger } : undefined;
-    return { result: { config: {}, report }, keys: new Map(), fetched: new Map(), session, logger };
+    const nothing = { keys: new Map(), fetched: new Map(), references: [] };
+    return { result: { config: {}, report }, ...nothing, session, logger };
   }
 }
 
@@ -200,10 +213,15 @@ export async function reloadForRefresh(
       entries: run.entries,
       throttling: throttle.figures(),
     });
-    return { result: { config: run.config, report }, keys: run.keys };
+    return { result: { config: run.config, report }, keys: run.keys, references: run.references };
   } catch (error) {
     throw failureOutsideLoad(error, hosts);
   }
+}
+
+/** References as configured: a variable holding a value exposeReferencesInEnv wrote still counts. */
+function hasConfiguredReferences(env: Record<string, string | undefined>): boolean {
+  return hasReferences(configuredEnvironment(env));
 }
 
 function mountDirsOf(options: ResolvedOptions): string[] {
@@ -239,8 +257,10 @@ async function runLoad(
   cycle: LoadCycle,
   throttle: LoadThrottle,
 ): Promise<LoadRun> {
+  // The environment as configured: variables exposeReferencesInEnv wrote read as their references.
+  const env = configuredEnvironment(options.env);
   // Malformed references fail before any request.
-  const references = options.resolveReferences ? findReferences(options.env, options.vaultDnsSuffix) : [];
+  const references = options.resolveReferences ? findReferences(env, options.vaultDnsSuffix) : [];
   const hosts = [
     ...new Set([...options.vaults.map((v) => v.host), ...references.map((r) => r.reference.vault)]),
   ];
@@ -286,7 +306,7 @@ async function runLoad(
     cycle.stop?.removeEventListener('abort', stop);
   }
 
-  const { env, precedence } = options;
+  const { precedence } = options;
   const referenceVariables = new Set(references.map((r) => r.variable));
   const merged = merge({ vaultLayers, referenceSlots, referenceVariables, env, precedence });
   holdValues(merged.secretValues);
@@ -294,7 +314,25 @@ async function runLoad(
     const resolvedEnv = environmentWithReferences(env, referenceSlots);
     await validateConfig(options.validationSchema, { ...resolvedEnv, ...merged.config }, merged.secretValues);
   }
-  return { config: merged.config, entries: merged.entries, keys: merged.keys, hosts };
+  const { config, entries, keys } = merged;
+  return { config, entries, keys, hosts, references: resolvedReferences(env, referenceSlots) };
+}
+
+/** The references that loaded, with the text their variable holds (for exposeReferencesInEnv). */
+function resolvedReferences(
+  env: Record<string, string | undefined>,
+  referenceSlots: Slot[],
+): ResolvedReference[] {
+  const resolved: ResolvedReference[] = [];
+  for (const slot of referenceSlots) {
+    const variable = slot.subject.key;
+    const reference = env[variable];
+    const value = slot.entry?.value;
+    // A reference's value is always a string (JSON is not expanded); the checks keep the type honest.
+    if (slot.skipped || typeof value !== 'string' || reference === undefined) continue;
+    resolved.push({ variable, reference, value });
+  }
+  return resolved;
 }
 
 /** Waits for every task of the load, or fails it at `timeoutMs`. */

@@ -146,6 +146,19 @@ export interface KeyVaultConfigOptions extends KeyVaultSourceOptions {
    */
   resolveReferences?: boolean | undefined;
   /**
+   * Also write each resolved reference's value into `process.env` under its variable, as App Service
+   * does, so code that reads the environment itself (Prisma's `DATABASE_URL`, `pg`'s `PG*`, a
+   * `registerAs` factory) sees the value instead of the reference text. Written when the startup load
+   * succeeds (with the Nest module: before any provider is built) and after every successful refresh
+   * cycle (a rotated secret's new value; a reference that no longer resolves gets its reference text
+   * back). A variable the application changed since is left alone; nothing is undone on `stop()`.
+   * Only references: other vault secrets never reach `process.env`. Trade-off: child processes
+   * inherit these values, and anything that can read the environment can read them — prefer
+   * `ConfigService` / the returned `config` where you can. Needs `resolveReferences`.
+   * @default false
+   */
+  exposeReferencesInEnv?: boolean | undefined;
+  /**
    * DNS suffix for `VaultName=` references (e.g. `vault.azure.cn`, `vault.usgovcloudapi.net`).
    * @default 'vault.azure.net'
    */

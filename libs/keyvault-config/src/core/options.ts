@@ -14,6 +14,7 @@ import {
   DEFAULT_PARSE_JSON,
   DEFAULT_PRECEDENCE,
   DEFAULT_RESOLVE_REFERENCES,
+  DEFAULT_EXPOSE_REFERENCES_IN_ENV,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_VAULT_DNS_SUFFIX,
   KEY_VAULT_URL_ENV,
@@ -80,6 +81,8 @@ export interface ResolvedOptions {
   expiredSecrets: ExpiryPolicy;
   precedence: 'vault' | 'environment';
   resolveReferences: boolean;
+  /** Write resolved references into process.env (env-exposure.ts). */
+  exposeReferencesInEnv: boolean;
   vaultDnsSuffix: string;
   concurrency: number;
   timeoutMs: number;
@@ -257,6 +260,14 @@ export function resolveOptions(
     DEFAULT_RESOLVE_REFERENCES,
   );
   const { vaults, mounts, layers } = resolveSources(options, env, resolveReferences, hasReferences);
+  const exposeReferencesInEnv = checkBoolean(
+    'exposeReferencesInEnv',
+    options.exposeReferencesInEnv,
+    DEFAULT_EXPOSE_REFERENCES_IN_ENV,
+  );
+  if (exposeReferencesInEnv && !resolveReferences) {
+    throw invalid('exposeReferencesInEnv', optionProblem.exposeWithoutResolving());
+  }
 
   const suffix = options.vaultDnsSuffix ?? DEFAULT_VAULT_DNS_SUFFIX;
   if (typeof suffix !== 'string' || !DNS_SUFFIX_PATTERN.test(suffix.replace(/^\./, ''))) {
@@ -298,6 +309,7 @@ export function resolveOptions(
     ),
     precedence: checkOneOf('precedence', options.precedence, PRECEDENCES, DEFAULT_PRECEDENCE),
     resolveReferences,
+    exposeReferencesInEnv,
     vaultDnsSuffix: suffix.replace(/^\./, ''),
     concurrency:
       options.concurrency === undefined

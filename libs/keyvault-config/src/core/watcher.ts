@@ -18,6 +18,7 @@ import { EventEmitter } from 'node:events';
 import { inspect, type InspectOptions } from 'node:util';
 import { DEFAULT_HEALTH_FAILURE_THRESHOLD } from './constants.js';
 import { CycleLogger } from './cycle-logger.js';
+import { exposeReferences } from './env-exposure.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type {
   KeyVaultChangeEvent,
@@ -51,9 +52,17 @@ import {
 import { redactPayload } from './redaction.js';
 import { inspectWatcher, watcherView, type WatcherView } from './watcher-view.js';
 
+/**
+ * A cycle's snapshot, plus what applies outside the watcher once the cycle is accepted (not stopped):
+ * `exposeReferencesInEnv`'s writes into process.env.
+ */
+export interface ReloadedSnapshot extends RefreshSnapshot {
+  accept?: () => void;
+}
+
 /** The vault side of a watcher (the loader): runs one detection and returns the new snapshot, or throws. */
 export interface RefreshSource {
-  reload(signal: AbortSignal, logger: KeyVaultConfigLogger): Promise<RefreshSnapshot>;
+  reload(signal: AbortSignal, logger: KeyVaultConfigLogger): Promise<ReloadedSnapshot>;
 }
 
 /**
@@ -214,15 +223,20 @@ export class Watcher implements KeyVaultWatcher {
         refreshImpossible(this.options.unrecoverable?.code),
       );
     }
-    let next: RefreshSnapshot;
+    let reloaded: ReloadedSnapshot;
     try {
-      next = await this.source.reload(signal, this.cycleLogger);
+      reloaded = await this.source.reload(signal, this.cycleLogger);
     } finally {
       this.cycleLogger.endCycle();
     }
+    const { accept, ...next } = reloaded;
     const at = new Date();
     // Stopped while the cycle ran: apply nothing (the scheduler reports the cycle as stopped).
     if (signal.aborted) return { changes: noChanges(at), loaded: this.snapshot.keys.size };
+    // Before the change event: its listeners (and ConfigService.changes$ subscribers) see the
+    // environment of this cycle. Also without changes in `keys`: a reference that a vault key
+    // overrides is not among them, and process.env still holds its value.
+    accept?.();
     const changes = diffSnapshots(this.snapshot, next, at);
     if (hasChanges(changes)) {
       this.snapshot = next;
@@ -265,7 +279,9 @@ export async function openWatcher(options: KeyVaultConfigOptions = {}): Promise<
         previous = fetched;
         // A cycle's report keeps the startup load's timeline: how the app got its secrets at all.
         const report = { ...next.result.report, ...(startupTimeline ? { timeline: startupTimeline } : {}) };
-        return { config: next.result.config, report, keys: next.keys };
+        const { exposed } = session;
+        const accept = exposed && (() => void exposeReferences(next.references, exposed, session.logger));
+        return { config: next.result.config, report, keys: next.keys, ...(accept ? { accept } : {}) };
       } catch (error) {
         // What this failed cycle fetched is still right for its version: the retry reuses it.
         previous = new Map([...previous, ...fetched]);

@@ -65,3 +65,18 @@ export const REFRESH_STOPPED = 'The refresh was stopped.';
 
 /** Message of the core's AbortError when no caller said why. */
 export const OPERATION_ABORTED = 'The operation was aborted.';
+
+/** `exposeReferencesInEnv`: variables that now hold the value of their reference (names only). */
+export function referencesExposed(variables: readonly string[]): string {
+  return `exposeReferencesInEnv: process.env now holds the resolved Key Vault reference of ${variables.join(', ')}`;
+}
+
+/** `exposeReferencesInEnv`: variables whose reference no longer resolves hold their reference text again. */
+export function referencesRestored(variables: readonly string[]): string {
+  return `exposeReferencesInEnv: process.env holds the reference text of ${variables.join(', ')} again (the secret no longer resolves)`;
+}
+
+/** `exposeReferencesInEnv`: variables the application changed, not written. */
+export function exposedVariablesLeftAlone(variables: readonly string[]): string {
+  return `exposeReferencesInEnv: left ${variables.join(', ')} in process.env alone: the application changed it (neither the reference text nor the value the library wrote)`;
+}

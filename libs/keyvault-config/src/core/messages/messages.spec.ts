@@ -242,6 +242,7 @@ describe('option messages', () => {
       p.durationOutOfRange('30d', 2_592_000_000, { min: 1_000, max: 2_147_483_647 }),
       p.invalidHealthFailureThreshold(0),
       p.invalidLogger(),
+      p.exposeWithoutResolving(),
     ]).toMatchInlineSnapshot(`
       [
         "expected a URL such as https://my-vault.vault.azure.net.",
@@ -278,6 +279,7 @@ describe('option messages', () => {
         "'30d' is longer than 24d20h31m24s; allowed: 1s to 24d20h31m24s (omit it to refresh only on demand).",
         "expected a positive integer (consecutive failed refreshes before health is down), got 0.",
         "expected an object with log(), warn() and error() (Nest's Logger or console fit).",
+        "exposeReferencesInEnv needs resolveReferences: with resolveReferences: false no reference is resolved, so nothing would reach process.env.",
       ]
     `);
   });
@@ -627,6 +629,20 @@ describe('load messages', () => {
         "Continuing without Key Vault values (optional: true). The vault v is unreachable (ECONNREFUSED).",
         "The refresh was stopped.",
         "The operation was aborted.",
+      ]
+    `);
+  });
+
+  it('name the variables exposeReferencesInEnv wrote, restored or left alone', () => {
+    expect([
+      m.referencesExposed(['DB_PASSWORD', 'API_KEY']),
+      m.referencesRestored(['DB_PASSWORD']),
+      m.exposedVariablesLeftAlone(['DB_PASSWORD']),
+    ]).toMatchInlineSnapshot(`
+      [
+        "exposeReferencesInEnv: process.env now holds the resolved Key Vault reference of DB_PASSWORD, API_KEY",
+        "exposeReferencesInEnv: process.env holds the reference text of DB_PASSWORD again (the secret no longer resolves)",
+        "exposeReferencesInEnv: left DB_PASSWORD in process.env alone: the application changed it (neither the reference text nor the value the library wrote)",
       ]
     `);
   });

@@ -183,6 +183,10 @@ const functions: Record<string, Case[]> = {
         throttling: { responses429: 3, waitedMs: 1200, lowestConcurrency: 2 },
       }),
   ],
+  // Variable names only: the values these lines are about never reach them.
+  referencesExposed: [() => m.referencesExposed(['DB_PASSWORD', 'API_KEY'])],
+  referencesRestored: [() => m.referencesRestored(['DB_PASSWORD'])],
+  exposedVariablesLeftAlone: [() => m.exposedVariablesLeftAlone(['DB_PASSWORD'])],
   mountedFileUnreadable: [() => m.mountedFileUnreadable(withValue({ path: '/mnt/Db', problem: 'gone' }))],
   mountDirectoryUnreadable: [() => m.mountDirectoryUnreadable(withValue({ dir: '/mnt', problem: 'gone' }))],
   mountedJsonInvalid: [() => m.mountedJsonInvalid(withValue({ path: '/mnt/Db.json' }))],
@@ -229,6 +233,7 @@ const namedProblems: Record<string, Case> = {
   invalidManagedIdentityClientId: () => m.optionProblem.invalidManagedIdentityClientId(),
   notAStandardSchema: () => m.optionProblem.notAStandardSchema(),
   invalidLogger: () => m.optionProblem.invalidLogger(),
+  exposeWithoutResolving: () => m.optionProblem.exposeWithoutResolving(),
 };
 
 function problemCases(name: (typeof valueProblems)[number], value: unknown): string {

@@ -87,6 +87,8 @@ export const optionProblem = {
     `${describeValue(value)} is ${ms < range.min ? `shorter than ${formatDuration(range.min)}` : `longer than ${formatDuration(range.max)}`}; allowed: ${formatDuration(range.min)} to ${formatDuration(range.max)} (omit it to refresh only on demand).`,
   invalidHealthFailureThreshold: (value: unknown): string =>
     `expected a positive integer (consecutive failed refreshes before health is down), got ${describeValue(value)}.`,
+  exposeWithoutResolving: (): string =>
+    'exposeReferencesInEnv needs resolveReferences: with resolveReferences: false no reference is resolved, so nothing would reach process.env.',
   invalidLogger: (): string =>
     "expected an object with log(), warn() and error() (Nest's Logger or console fit).",
 } as const;
