@@ -8,6 +8,9 @@
 import { Inject, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService, registerAs, type ConfigType } from '@nestjs/config';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   KeyVaultConfigModule,
   KeyVaultConfigWatcher,
@@ -198,6 +201,23 @@ describe('exposeReferencesInEnv with Nest', () => {
     // ConfigService falls through to process.env, as it does without the option: no stale value.
     expect(config.get('DB_PASSWORD')).toBe(refs.DB_PASSWORD);
     expectNamesOnly(vault, watcher.report);
+  });
+
+  it('forRoot: a reference read from a .env file is written into process.env too', async () => {
+    const { vault, refs, options } = await setup();
+    const dir = mkdtempSync(join(tmpdir(), 'env-exposure-'));
+    fx.afterTest(dir, (d) => rmSync(d, { recursive: true, force: true }));
+    const envFile = join(dir, '.env');
+    writeFileSync(envFile, `FROM_FILE=${refs.API_KEY}\n`);
+    fx.setEnv({ FROM_FILE: undefined }); // put back (unset) after the test
+    const app = await bootApp(fx, [
+      await KeyVaultConfigModule.forRoot(
+        options({ exposeReferencesInEnv: true, ignoreEnvFile: false, envFilePath: envFile }),
+      ),
+    ]);
+    expect(process.env.FROM_FILE).toBe(secretValue('api-1'));
+    expect(app.get(ConfigService).get('FROM_FILE')).toBe(secretValue('api-1'));
+    expectNamesOnly(vault);
   });
 
   it('keyVaultConfig(): a registerAs factory in the same load reads the value from process.env', async () => {
