@@ -15,6 +15,7 @@ import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type {
   KeyVaultConfigLogger,
   KeyVaultConfigOptions,
+  KeyVaultLoadReport,
   KeyVaultLoadResult,
   KeyVaultReportEntry,
 } from './interfaces.js';
@@ -54,8 +55,6 @@ export interface DetailedLoad {
   keys: Map<string, LoadedKey>;
   /** Listed secrets by `fetchedKey` (refresh-reuse.ts). */
   fetched: Map<string, RememberedSecret>;
-  /** The references resolved (also those a vault key overrides in `config`): what process.env may get. */
-  references: ResolvedReference[];
 }
 
 /** What one run of the sources, merge and validation produced. */
@@ -144,16 +143,10 @@ export async function loadForRefresh(
       timeline: recorder.entries,
       throttling: throttle.figures(),
     });
-    logger.log(
-      formatLoadLine(report.loaded, [...hosts, ...mounts], elapsedMs, report.credential, report.throttling),
-    );
+    logLoad(logger, report, [...hosts, ...mounts], elapsedMs);
     // After the load succeeded (validation included), before anything is built from it.
-    if (resolved.exposeReferencesInEnv) {
-      session.exposed = new Set();
-      exposeReferences(run.references, session.exposed, logger);
-    }
-    const { keys, references } = run;
-    return { result: { config: run.config, report }, keys, fetched, references, session, logger };
+    exposeAtStartup(session, run.references);
+    return { result: { config: run.config, report }, keys: run.keys, fetched, session, logger };
   } catch (error) {
     const failure = failureOutsideLoad(error, hosts);
     if (options?.optional !== true) throw failure;
@@ -170,8 +163,7 @@ export async function loadForRefresh(
       timeline: recorder.entries,
     });
     const session = resolved && credential ? { options: resolved, credential, logger } : undefined;
-    const nothing = { keys: new Map(), fetched: new Map(), references: [] };
-    return { result: { config: {}, report }, ...nothing, session, logger };
+    return { result: { config: {}, report }, keys: new Map(), fetched: new Map(), session, logger };
   }
 }
 
@@ -189,7 +181,7 @@ export async function reloadForRefresh(
     previous: ReadonlyMap<string, RememberedSecret>;
     fetched: Map<string, RememberedSecret>;
   },
-): Promise<Omit<DetailedLoad, 'fetched'>> {
+): Promise<Omit<DetailedLoad, 'fetched'> & { references: ResolvedReference[] }> {
   const started = performance.now();
   const loadedAt = new Date();
   let hosts = session.options.vaults.map((v) => v.host);
@@ -217,6 +209,22 @@ export async function reloadForRefresh(
   } catch (error) {
     throw failureOutsideLoad(error, hosts);
   }
+}
+
+function logLoad(
+  logger: KeyVaultConfigLogger,
+  report: KeyVaultLoadReport,
+  sources: string[],
+  elapsedMs: number,
+): void {
+  logger.log(formatLoadLine(report.loaded, sources, elapsedMs, report.credential, report.throttling));
+}
+
+/** `exposeReferencesInEnv`: the startup load's references into process.env; the session keeps which. */
+function exposeAtStartup(session: LoadSession, references: readonly ResolvedReference[]): void {
+  if (!session.options.exposeReferencesInEnv) return;
+  session.exposed = new Set();
+  exposeReferences(references, session.exposed, session.logger);
 }
 
 /** References as configured: a variable holding a value exposeReferencesInEnv wrote still counts. */
@@ -249,7 +257,10 @@ function optionalFailureWarning(failure: KeyVaultConfigError): string {
   return continuingWithoutVault(failure.message);
 }
 
-/** The sources under one deadline, then merge and validation. */
+/**
+ * The sources under one deadline, then merge and validation — over the environment as configured
+ * (variables exposeReferencesInEnv wrote read as their references).
+ */
 async function runLoad(
   options: ResolvedOptions,
   credential: ResolvedCredential,
@@ -257,7 +268,6 @@ async function runLoad(
   cycle: LoadCycle,
   throttle: LoadThrottle,
 ): Promise<LoadRun> {
-  // The environment as configured: variables exposeReferencesInEnv wrote read as their references.
   const env = configuredEnvironment(options.env);
   // Malformed references fail before any request.
   const references = options.resolveReferences ? findReferences(env, options.vaultDnsSuffix) : [];
