@@ -1,3 +1,6 @@
+// size: the Emulator facade: each of the public contract's ~30 members is a line or two handing over to
+// its part (vaults: emulator-vaults.ts, printed variables: emulator-environment.ts, identity, Entra ID,
+// faults, counters); splitting the class would split the one object tests hold.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,22 +29,19 @@ import {
   type ServiceAccountTokenInput,
   type WorkloadIdentityInfo,
 } from './identity/entra/index.js';
-import { resolveSeed, seedToSetInput } from './seed.js';
+import { resolveSeed } from './seed.js';
 import { generateTlsMaterial, type EmulatorTlsMaterial } from './tls.js';
-import { DataFile, toPersistedState } from './vault/persistence.js';
-import { SecretStore } from './vault/store.js';
-import type { PersistedState, VaultSnapshot } from './vault/store.interfaces.js';
-import { validateSeedSecrets, VaultHandle } from './vault/vault-handle.js';
-import { urlHost, VaultServer, type EmulatorLogger } from './vault/vault.server.js';
+import { emulatorEnvironment } from './emulator-environment.js';
+import { EmulatorVaults, openDataFile, validSoftDeleteDelay } from './emulator-vaults.js';
+import type { DataFile } from './vault/persistence.js';
+import { validateSeedSecrets } from './vault/vault-handle.js';
+import { urlHost, type EmulatorLogger } from './vault/vault.server.js';
 
 /** Options accepted by {@link startEmulator} beyond the public contract. */
 export interface StartEmulatorOptions extends EmulatorOptions {
   /** Where operational problems go (default: nowhere). Never receives values or tokens. */
   logger?: EmulatorLogger;
 }
-
-/** Vault names: letters, digits and hyphens (Azure's are 3–24 characters; the emulator is lenient). */
-const VAULT_NAME_PATTERN = /^[0-9A-Za-z-]{1,63}$/;
 
 /** What exists only once {@link LocalEmulator.start} has bound the ports. */
 interface Started {
@@ -63,14 +63,12 @@ export class LocalEmulator implements Emulator {
   private readonly host: string;
   private readonly seed: SeedFile;
   private readonly dataFile?: DataFile;
-  private readonly persisted?: PersistedState;
   private readonly tlsPromise: Promise<EmulatorTlsMaterial>;
   private readonly authority: TokenAuthority;
   private readonly registry: IdentityRegistry;
   private readonly entra: EntraEmulation;
   private readonly certDir: string;
-  private readonly servers: VaultServer[] = [];
-  private readonly handles: VaultHandle[] = [];
+  private readonly vaultSet: EmulatorVaults;
   private identity?: IdentityServer;
   private softDeleteDelayMs: number;
   private started?: Started;
@@ -81,14 +79,8 @@ export class LocalEmulator implements Emulator {
     this.softDeleteDelayMs = validSoftDeleteDelay(options.softDeleteDelayMs ?? 0);
     // Input problems (seed, data file) surface before any key is generated.
     this.seed = resolveSeed(options.seed);
-    this.dataFile = options.dataFile
-      ? new DataFile(options.dataFile, undefined, (error) =>
-          options.logger?.error(
-            `Could not write the data file ${options.dataFile}: ${(error as Error)?.message ?? error}`,
-          ),
-        )
-      : undefined;
-    this.persisted = this.dataFile?.load();
+    this.dataFile = openDataFile(options.dataFile, options.logger);
+    const persisted = this.dataFile?.load();
     validateSeedSecrets(options.vaultName ?? DEFAULT_VAULT_NAME, this.seed.secrets ?? []);
     for (const extra of this.seed.vaults ?? []) validateSeedSecrets(extra.name, extra.secrets ?? []);
 
@@ -101,9 +93,10 @@ export class LocalEmulator implements Emulator {
       tenantId: this.tenantId,
       lifetimeSeconds: options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS,
     });
+    const identities = [...(this.seed.identities ?? []), ...(options.identities ?? [])];
     this.registry = new IdentityRegistry({
       systemAssignedRole: options.systemAssignedRole ?? this.seed.systemAssignedRole,
-      identities: [...(this.seed.identities ?? []), ...(options.identities ?? [])],
+      identities,
     });
     this.faults = new EmulatorFaultInjector({
       latencyMs: options.latencyMs,
@@ -120,12 +113,22 @@ export class LocalEmulator implements Emulator {
       certDir: this.certDir,
       counters: this.counters,
       faults: this.faults,
-      federated: [...(this.seed.identities ?? []), ...(options.identities ?? [])].map((i) => ({
+      federated: identities.map((i) => ({
         clientId: i.clientId,
         credentials: i.federatedCredentials ?? [],
       })),
       workloadIdentity: options.workloadIdentity,
       servicePrincipal: options.servicePrincipal,
+    });
+    this.vaultSet = new EmulatorVaults({
+      host: this.host,
+      security: () => vaultSecurity(this.tenantId, this.authority, this.registry, this.entra),
+      faults: this.faults,
+      counters: this.counters,
+      logger: options.logger,
+      dataFile: this.dataFile,
+      persisted,
+      softDeleteDelayMs: () => this.softDeleteDelayMs,
     });
   }
 
@@ -137,18 +140,31 @@ export class LocalEmulator implements Emulator {
       const caCertPath = join(this.certDir, 'ca.pem');
       writeFileSync(caCertPath, tls.caCert);
       const { options, seed } = this;
-      await this.startVault(
+      await this.vaultSet.open(
         tls,
         options.vaultName ?? DEFAULT_VAULT_NAME,
         options.port ?? 0,
         seed.secrets ?? [],
       );
       for (const extra of seed.vaults ?? []) {
-        await this.startVault(tls, extra.name, extra.port ?? 0, extra.secrets ?? []);
+        await this.vaultSet.open(tls, extra.name, extra.port ?? 0, extra.secrets ?? []);
       }
       this.identity = await this.startIdentity();
       await this.entra.start({ cert: tls.serverCert, key: tls.serverKey });
-      this.started = { tls, caCertPath, identity: this.identity, env: this.environment(this.identity) };
+      this.started = {
+        tls,
+        caCertPath,
+        identity: this.identity,
+        env: emulatorEnvironment({
+          host: this.host,
+          identityPort: this.identity.port,
+          identityHeader: this.identityHeader,
+          vaultUrl: this.firstVault.url,
+          caCertPath,
+          legacyMsi: this.options.legacyMsi === true,
+          entra: this.entra.environment(),
+        }),
+      };
       return this;
     } catch (error) {
       await this.close().catch(() => undefined);
@@ -157,10 +173,10 @@ export class LocalEmulator implements Emulator {
   }
 
   get vaultUrl(): string {
-    return this.handles[0].url;
+    return this.firstVault.url;
   }
   get vaults(): readonly EmulatorVault[] {
-    return [...this.handles];
+    return this.vaultSet.all;
   }
   get identityHost(): string {
     return `http://${urlHost(this.host)}:${this.running.identity.port}`;
@@ -199,13 +215,13 @@ export class LocalEmulator implements Emulator {
   }
 
   vault(name?: string): EmulatorVault {
-    const handle = this.findHandle(name);
+    const handle = this.vaultSet.find(name);
     if (!handle) throw new Error(`No vault named '${name}'.`);
     return handle;
   }
 
   addVault(name: string, options?: { port?: number; seed?: SeedSecret[] }): Promise<EmulatorVault> {
-    return this.startVault(this.running.tls, name, options?.port ?? 0, options?.seed ?? []);
+    return this.vaultSet.open(this.running.tls, name, options?.port ?? 0, options?.seed ?? []);
   }
 
   setRole(clientId: string | 'system', role: VaultRoleAlias): void {
@@ -255,48 +271,11 @@ export class LocalEmulator implements Emulator {
     return this.started;
   }
 
-  private findHandle(name?: string): VaultHandle | undefined {
-    if (name === undefined) return this.handles[0];
-    return this.handles.find((h) => h.name.toLowerCase() === name.toLowerCase());
-  }
-
-  /** Seeding: a vault with state in the data file keeps it; only a new vault gets its seed secrets. */
-  private async startVault(
-    tls: EmulatorTlsMaterial,
-    name: string,
-    port: number,
-    secrets: SeedSecret[],
-  ): Promise<VaultHandle> {
-    if (!VAULT_NAME_PATTERN.test(name))
-      throw new Error(`Invalid vault name '${name}': use letters, digits and hyphens.`);
-    if (this.findHandle(name)) throw new Error(`A vault named '${name}' already exists.`);
-    const { dataFile } = this;
-    const store = new SecretStore(name, {
-      onChange: dataFile ? () => dataFile.schedule(this.persistAll) : undefined,
-      softDeleteDelayMs: () => this.softDeleteDelayMs,
-    });
-    const snapshot = this.persisted?.vaults[name.toLowerCase()];
-    if (snapshot) store.load(snapshot);
-    else {
-      validateSeedSecrets(name, secrets);
-      for (const secret of secrets) store.set(seedToSetInput(secret, `seed of vault ${name}`));
-    }
-    const server = await VaultServer.start({
-      name,
-      host: this.host,
-      port,
-      tls: { cert: tls.serverCert, key: tls.serverKey },
-      store,
-      security: vaultSecurity(this.tenantId, this.authority, this.registry, this.entra),
-      faults: this.faults,
-      counters: this.counters,
-      logger: this.options.logger,
-    });
-    this.servers.push(server);
-    const handle = new VaultHandle(server);
-    this.handles.push(handle);
-    if (!snapshot && dataFile) dataFile.schedule(this.persistAll);
-    return handle;
+  /** The vault the constructor's options name (opened first by start()). */
+  private get firstVault(): EmulatorVault {
+    const first = this.vaultSet.find();
+    if (!first) throw new Error('The emulator has not started.');
+    return first;
   }
 
   private startIdentity(): Promise<IdentityServer> {
@@ -304,7 +283,7 @@ export class LocalEmulator implements Emulator {
       identityHeader: this.identityHeader,
       counters: this.counters,
       faults: this.faults,
-      vault: (name) => this.findHandle(name),
+      vault: (name) => this.vaultSet.find(name),
       setRole: (clientId, role) => this.setRole(clientId, role),
       setTokenLifetime: (seconds) => {
         this.authority.lifetimeSeconds = seconds;
@@ -324,35 +303,8 @@ export class LocalEmulator implements Emulator {
     });
   }
 
-  /** The command-line contract, in the order of `emulator.env`. */
-  private environment(identity: IdentityServer): Readonly<Record<string, string>> {
-    const identityHost = `http://${urlHost(this.host)}:${identity.port}`;
-    return Object.freeze({
-      KEY_VAULT_URL: this.handles[0].url,
-      IDENTITY_ENDPOINT: `${identityHost}/msi/token`,
-      IDENTITY_HEADER: this.identityHeader,
-      AZURE_POD_IDENTITY_AUTHORITY_HOST: identityHost,
-      NODE_EXTRA_CA_CERTS: join(this.certDir, 'ca.pem'),
-      // Only with --legacy-msi / --workload-identity / --service-principal: the five lines stay as they are.
-      ...(this.options.legacyMsi
-        ? { MSI_ENDPOINT: `${identityHost}/MSI/token/`, MSI_SECRET: this.identityHeader }
-        : {}),
-      ...this.entra.environment(),
-    });
-  }
-
-  private readonly persistAll = (): PersistedState => {
-    const vaults: Record<string, VaultSnapshot> = { ...this.persisted?.vaults };
-    for (const server of this.servers) vaults[server.name.toLowerCase()] = server.store.snapshot();
-    return toPersistedState(vaults);
-  };
-
   private async closeAll(): Promise<void> {
-    await Promise.allSettled([
-      ...this.servers.map((s) => s.close()),
-      this.identity?.close(),
-      this.entra.close(),
-    ]);
+    await Promise.allSettled([...this.vaultSet.close(), this.identity?.close(), this.entra.close()]);
     try {
       this.dataFile?.flush();
     } finally {
@@ -372,12 +324,4 @@ export class LocalEmulator implements Emulator {
 export async function startEmulator(options: StartEmulatorOptions = {}): Promise<Emulator> {
   // async: bad input (seed, data file) rejects the promise rather than throwing synchronously.
   return new LocalEmulator(options).start();
-}
-
-/** A soft-delete delay in ms: a finite number ≥ 0 (0 turns asynchronous soft delete off). */
-function validSoftDeleteDelay(ms: number): number {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
-    throw new Error('The soft-delete delay must be a number of milliseconds, 0 or more.');
-  }
-  return ms;
 }
