@@ -14,14 +14,9 @@
 import { inspect } from 'node:util';
 import { ClientSecretCredential } from '@azure/identity';
 import type { FaultSpec, VaultRoleAlias } from 'keyvault-emulator';
-import {
-  isKeyVaultConfigError,
-  loadKeyVaultSecrets,
-  watchKeyVaultSecrets,
-  type KeyVaultConfigModuleOptions,
-} from 'nestjs-keyvault-config';
+import { isKeyVaultConfigError, loadKeyVaultSecrets, watchKeyVaultSecrets } from 'nestjs-keyvault-config';
 import { afterAll, describe, expect, it } from 'vitest';
-import { useEmulator, type FreshVault } from '../support/emulator.fixture.js';
+import { useEmulator, type FreshVault, type VaultLoadOptions } from '../support/emulator.fixture.js';
 import { CANARY, expectNoCanary, secretValue } from '../support/load-harness.js';
 
 const fx = useEmulator();
@@ -55,7 +50,7 @@ interface ChaosCase {
   /** Role of the vault's identity in the faulted phase (the refresh phase starts with 'user'). */
   role?: VaultRoleAlias;
   /** Options of the case (explicit secrets, another vault URL, another credential). */
-  options?: (vault: FreshVault) => Partial<KeyVaultConfigModuleOptions>;
+  options?: (vault: FreshVault) => Partial<VaultLoadOptions>;
   /** Done before the faulted load or refresh (after the watcher started). */
   before?: (vault: FreshVault) => void | Promise<void>;
   /** Why the case has no refresh phase. */

@@ -177,3 +177,12 @@ it('--config with a validationSchema: the verdict, failed then passed', async ()
   expect(passing.code).toBe(0);
   expect(passing.report!.validation).toBe('passed');
 });
+
+it("--config with the app's refresh options: checked as the app's forRoot would load, not refused", async () => {
+  // The forRoot options of an app that rotates: the doctor's startup load is that app's first load.
+  const options = 'export default { refreshInterval: "5m", healthFailureThreshold: 3 };\n';
+  const run = await doctor(fx.emulator.vaultUrl, ['--config', writeTemp('options.mjs', options)]);
+  expect(run.report!.problems).toEqual([]);
+  expect(run.report!.startup).toMatchObject({ ok: true });
+  expect(run.code).toBe(0);
+});

@@ -17,10 +17,9 @@ import {
   keyVaultConfig,
   loadKeyVaultSecrets,
   watchKeyVaultSecrets,
-  type KeyVaultConfigModuleOptions,
 } from 'nestjs-keyvault-config';
 import { describe, expect, it } from 'vitest';
-import { useEmulator, type FreshVault } from '../support/emulator.fixture.js';
+import { useEmulator, type FreshVault, type VaultLoadOptions } from '../support/emulator.fixture.js';
 import { expectNoCanary, rejectionOf, secretValue } from '../support/load-harness.js';
 import { bootApp } from '../support/nest-app.js';
 
@@ -43,7 +42,7 @@ async function setup() {
   };
   fx.setEnv(refs);
   // `env: undefined`: the references are read from process.env (the fixture's default is `{}`).
-  const options = (overrides: Partial<KeyVaultConfigModuleOptions> = {}): KeyVaultConfigModuleOptions =>
+  const options = (overrides: Partial<VaultLoadOptions> = {}): VaultLoadOptions =>
     vault.options({ env: undefined, ignoreEnvFile: true, ...overrides });
   return { vault, refs, options };
 }

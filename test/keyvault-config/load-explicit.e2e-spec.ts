@@ -4,7 +4,7 @@
  * 403s for list and for get naming the permission, the identity and the fix.
  */
 import type { SeedSecret, VaultRoleAlias } from 'keyvault-emulator';
-import { loadKeyVaultSecrets, type KeyVaultConfigOptions } from 'nestjs-keyvault-config';
+import { loadKeyVaultSecrets, type KeyVaultLoadOnceOptions } from 'nestjs-keyvault-config';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.fixture.js';
 import { expectNoCanary, rejectionOf, secretValue } from '../support/load-harness.js';
@@ -13,7 +13,7 @@ const fx = useEmulator();
 
 async function setup(secrets: SeedSecret[], role: VaultRoleAlias = 'user') {
   const vault = await fx.freshVault(secrets, { role });
-  const load = (options: Partial<KeyVaultConfigOptions>) => loadKeyVaultSecrets(vault.options(options));
+  const load = (options: Partial<KeyVaultLoadOnceOptions>) => loadKeyVaultSecrets(vault.options(options));
   return { ...vault, load };
 }
 

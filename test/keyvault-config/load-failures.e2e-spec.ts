@@ -5,7 +5,11 @@
  */
 import { CredentialUnavailableError, ManagedIdentityCredential } from '@azure/identity';
 import type { FaultSpec, SeedSecret } from 'keyvault-emulator';
-import { KeyVaultConfigError, loadKeyVaultSecrets, type KeyVaultConfigOptions } from 'nestjs-keyvault-config';
+import {
+  KeyVaultConfigError,
+  loadKeyVaultSecrets,
+  type KeyVaultLoadOnceOptions,
+} from 'nestjs-keyvault-config';
 import { describe, expect, it } from 'vitest';
 import { useEmulator } from '../support/emulator.fixture.js';
 import { captureLogger, expectNoCanary, rejectionOf, secretValue } from '../support/load-harness.js';
@@ -21,7 +25,8 @@ async function setup(faults: Array<Omit<FaultSpec, 'vault'>> = [], secrets = SEC
     // Short backoff keeps the file fast; the policy is the same.
     clientOptions: { retryOptions: { retryDelayInMs: 5, maxRetryDelayInMs: 20 } },
   });
-  const load = (options: Partial<KeyVaultConfigOptions> = {}) => loadKeyVaultSecrets(vault.options(options));
+  const load = (options: Partial<KeyVaultLoadOnceOptions> = {}) =>
+    loadKeyVaultSecrets(vault.options(options));
   return { ...vault, vault, load };
 }
 
@@ -169,7 +174,7 @@ describe('bad input fails before any request', () => {
     [{ vaultUrl: 'https://my-vault.vault.azure.net', expiredSecrets: 'sometimes' }, '`expiredSecrets`'],
     [{ vaultUrl: 'https://my-vault.vault.azure.net', vaults: [] }, '`vaults`'],
     [{}, 'KEY_VAULT_URL'],
-  ] as Array<[KeyVaultConfigOptions, string]>)('%j', async (options, text) => {
+  ] as Array<[KeyVaultLoadOnceOptions, string]>)('%j', async (options, text) => {
     const before = fx.emulator.counters.log().length;
     const error = await rejectionOf(loadKeyVaultSecrets({ env: {}, logger: captureLogger(), ...options }));
     expect(error).toBeInstanceOf(KeyVaultConfigError);

@@ -8,7 +8,7 @@ import type { SeedSecret } from 'keyvault-emulator';
 import {
   KeyVaultConfigError,
   loadKeyVaultSecrets,
-  type KeyVaultConfigOptions,
+  type KeyVaultLoadOnceOptions,
   type KeyVaultLoadResult,
 } from 'nestjs-keyvault-config';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ async function vaultWith(
 /** One load with a logger of its own; no value may reach the report or the log. */
 async function load(
   vault: Pick<FreshVault, 'options'>,
-  options: Partial<KeyVaultConfigOptions> = {},
+  options: Partial<KeyVaultLoadOnceOptions> = {},
 ): Promise<KeyVaultLoadResult & { logger: ReturnType<typeof captureLogger> }> {
   const logger = captureLogger();
   const result = await loadKeyVaultSecrets(vault.options({ logger, ...options }));

@@ -23,6 +23,7 @@ describe('refresh options on entry points that load once', () => {
         loadKeyVaultSecrets({
           vaultUrl: fx.emulator.vaultUrl,
           clientOptions: fx.clientOptions(),
+          // @ts-expect-error -- the load-once signature refuses it; this checks plain JavaScript's run time
           refreshInterval: '5m',
         }),
     ],
@@ -52,6 +53,7 @@ describe('refresh options on entry points that load once', () => {
       loadKeyVaultSecrets({
         vaultUrl: fx.emulator.vaultUrl,
         clientOptions: fx.clientOptions(),
+        // @ts-expect-error -- as above
         healthFailureThreshold: 5,
       }),
     );

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ManagedIdentityCredential } from '@azure/identity';
-import { loadKeyVaultSecrets, type KeyVaultConfigOptions } from 'nestjs-keyvault-config';
+import { loadKeyVaultSecrets, type KeyVaultLoadOnceOptions } from 'nestjs-keyvault-config';
 import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   refs = { name: vault.name, url: vault.url, host: vault.host, v1 };
 });
 
-function load(options: Partial<KeyVaultConfigOptions>) {
+function load(options: Partial<KeyVaultLoadOnceOptions>) {
   const logger = captureLogger();
   const promise = loadKeyVaultSecrets({
     credential: new ManagedIdentityCredential(),

@@ -10,7 +10,7 @@ import { ManagedIdentityCredential } from '@azure/identity';
 import {
   loadKeyVaultSecrets,
   watchKeyVaultSecrets,
-  type KeyVaultConfigOptions,
+  type KeyVaultLoadOnceOptions,
   type KeyVaultReportEntry,
   type StandardSchemaV1,
 } from 'nestjs-keyvault-config';
@@ -180,7 +180,7 @@ describe('reserved key segments', () => {
       ['Db.__proto__', 'env'],
       ['Api_Key', 'from-env'],
     ]) as Record<string, string>;
-    const options: Partial<KeyVaultConfigOptions> = {
+    const options: Partial<KeyVaultLoadOnceOptions> = {
       env,
       precedence: 'environment',
       validationSchema: schema,

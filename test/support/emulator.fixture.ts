@@ -68,10 +68,25 @@ export interface FreshVault {
    * Library options for this vault: its URL, a new credential for its identity, the emulator's CA,
    * `env: {}` and the vault's logger — then `overrides` (shallow: an override replaces the default).
    */
-  options(overrides?: Partial<KeyVaultConfigModuleOptions>): KeyVaultConfigModuleOptions;
+  options(overrides?: Partial<VaultLoadOptions> & NoRefreshOptions): VaultLoadOptions;
+  options(overrides: Partial<KeyVaultConfigModuleOptions>): KeyVaultConfigModuleOptions;
   /** Requests this vault received, optionally for one route and status. */
   count(route?: EmulatorRoute, status?: number): number;
 }
+
+/**
+ * What {@link FreshVault.options} returns without a refresh option: the module's options minus the
+ * refresh ones, so it fits `loadKeyVaultSecrets` (load once) as well as `forRoot` and
+ * `watchKeyVaultSecrets`; with a refresh option the wide type is returned, which a load-once entry point
+ * refuses at compile time.
+ */
+export type VaultLoadOptions = Omit<
+  KeyVaultConfigModuleOptions,
+  'refreshInterval' | 'healthFailureThreshold'
+>;
+
+/** Overrides that may not hold a refresh option (a wide options variable picks the other overload). */
+type NoRefreshOptions = { refreshInterval?: never; healthFailureThreshold?: never };
 
 /** Options of {@link EmulatorFixture.childEnv}. */
 export interface ChildEnvOptions {
@@ -208,7 +223,7 @@ async function freshVault(
     identity,
     logger,
     credential,
-    options: (overrides = {}) => ({
+    options: (overrides: Partial<KeyVaultConfigModuleOptions> = {}) => ({
       vaultUrl: handle.url,
       credential: credential(),
       clientOptions: clientOptions(extra),

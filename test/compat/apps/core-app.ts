@@ -10,7 +10,7 @@ import {
   isKeyVaultConfigError,
   loadKeyVaultSecrets,
   watchKeyVaultSecrets,
-  type KeyVaultConfigOptions,
+  type KeyVaultLoadOnceOptions,
 } from 'nestjs-keyvault-config/core';
 
 const KEYS = ['Db.Password', 'Api.Key', 'Gone.Soon'] as const;
@@ -20,7 +20,7 @@ const fingerprint = (value: unknown): string | null =>
 
 async function main(): Promise<void> {
   // The README's core example: process.env.KEY_VAULT_URL is string | undefined.
-  const options: KeyVaultConfigOptions = { vaultUrl: process.env.KEY_VAULT_URL, maxRetries: 0 };
+  const options: KeyVaultLoadOnceOptions = { vaultUrl: process.env.KEY_VAULT_URL, maxRetries: 0 };
   const watcher = await watchKeyVaultSecrets(options);
   // A second, one-shot load through the other entry function; a failure is one coded error.
   const once = await loadKeyVaultSecrets(options);

@@ -15,6 +15,7 @@ import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type {
   KeyVaultConfigLogger,
   KeyVaultConfigOptions,
+  KeyVaultLoadOnceOptions,
   KeyVaultLoadReport,
   KeyVaultLoadResult,
   KeyVaultReportEntry,
@@ -73,7 +74,7 @@ interface LoadRun {
  * `report.error` instead, after one warning.
  */
 export async function loadKeyVaultSecrets<T = Record<string, unknown>>(
-  options: KeyVaultConfigOptions = {},
+  options: KeyVaultLoadOnceOptions = {},
 ): Promise<KeyVaultLoadResult<T>> {
   rejectRefreshOptions(options, 'loadKeyVaultSecrets()');
   // The caller's declared shape (see KeyVaultLoadResult): the object is the loaded configuration.

@@ -8,7 +8,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, expectTypeOf, it } from 'vitest';
-import type { KeyVaultLoadResult, KeyVaultWatcher } from './interfaces.js';
+import type {
+  KeyVaultConfigOptions,
+  KeyVaultLoadOnceOptions,
+  KeyVaultLoadResult,
+  KeyVaultWatcher,
+} from './interfaces.js';
 import { loadKeyVaultSecrets } from './loader.js';
 import { watchKeyVaultSecrets } from './watcher.js';
 
@@ -30,6 +35,19 @@ describe('typed core result', () => {
 
     const untyped = await loadKeyVaultSecrets({ mountPath: dir, env: {}, logger: quiet });
     expectTypeOf(untyped.config).toEqualTypeOf<Record<string, unknown>>();
+  });
+
+  it('loadKeyVaultSecrets() takes load-once options: a refresh option is a type error (and INVALID_OPTIONS)', async () => {
+    expectTypeOf(loadKeyVaultSecrets).parameter(0).toEqualTypeOf<KeyVaultLoadOnceOptions | undefined>();
+    // @ts-expect-error -- loads once: nothing would ever refresh
+    const refused = loadKeyVaultSecrets({ refreshInterval: '5m' });
+    await expect(refused).rejects.toMatchObject({ code: 'INVALID_OPTIONS', key: 'refreshInterval' });
+
+    // The wide type may hold a refresh option, so it is refused too; this one holds none and loads.
+    const wide: KeyVaultConfigOptions = { mountPath: dir, env: {}, logger: quiet };
+    // @ts-expect-error -- KeyVaultConfigOptions is watchKeyVaultSecrets' type, not this entry point's
+    const loaded = loadKeyVaultSecrets(wide);
+    expect((await loaded).config).toEqual({ Database: { Password: 'typed-value' } });
   });
 
   it('watchKeyVaultSecrets<T>() types config as Readonly<T>', async () => {

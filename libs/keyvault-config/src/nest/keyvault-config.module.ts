@@ -25,9 +25,9 @@ import { guardLoadFactory } from './load-factory.guard.js';
 import { testingWatcher } from './testing-watcher.util.js';
 
 /** Core options with the `.env` files read and Nest's logger. */
-function coreOptions(
-  options: (KeyVaultConfigOptions | KeyVaultLoadOnceOptions) & KeyVaultEnvFileOptions,
-): KeyVaultConfigOptions {
+function coreOptions<O extends KeyVaultConfigOptions | KeyVaultLoadOnceOptions>(
+  options: O & KeyVaultEnvFileOptions,
+): Omit<O, keyof KeyVaultEnvFileOptions> {
   const { envFilePath, ignoreEnvFile, ...core } = options;
   return {
     ...core,

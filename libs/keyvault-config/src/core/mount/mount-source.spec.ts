@@ -20,7 +20,7 @@ import {
   secretValue,
 } from '../../../../../test/support/load-harness.js';
 import { isKeyVaultConfigError, type KeyVaultConfigError } from '../errors.js';
-import type { KeyVaultConfigOptions } from '../interfaces.js';
+import type { KeyVaultLoadOnceOptions } from '../interfaces.js';
 import { loadKeyVaultSecrets } from '../loader.js';
 
 let root: string;
@@ -35,10 +35,10 @@ async function plainDir(name: string, files: Record<string, string>): Promise<st
   return dir;
 }
 
-const load = (options: KeyVaultConfigOptions) =>
+const load = (options: KeyVaultLoadOnceOptions) =>
   loadKeyVaultSecrets({ env: {}, logger: captureLogger(), ...options });
 
-async function failure(options: KeyVaultConfigOptions): Promise<KeyVaultConfigError> {
+async function failure(options: KeyVaultLoadOnceOptions): Promise<KeyVaultConfigError> {
   const error = await load(options).then(
     () => undefined,
     (e: unknown) => e,

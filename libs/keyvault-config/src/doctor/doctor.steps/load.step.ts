@@ -1,12 +1,12 @@
 /**
- * The startup load itself, exactly as the application runs it (`loadKeyVaultSecrets` with the same
- * options), recorded on the wire: its verdict is the doctor's verdict, its report names the keys, the
- * credential and the identity, and its timeline is the picture of the bootstrap. Run first, so the
+ * The startup load itself, exactly as the application runs it (the load `forRoot` and
+ * `loadKeyVaultSecrets` share, with the same options), recorded on the wire: its verdict is the
+ * doctor's verdict, its report names the keys, the credential and the identity, and its timeline is the picture of the bootstrap. Run first, so the
  * timeline shows a cold start (challenge and token included), as the application's own start does.
  */
 import { isKeyVaultConfigError, KeyVaultConfigError, KeyVaultConfigErrorCode } from '../../core/errors.js';
 import type { KeyVaultConfigOptions, KeyVaultLoadResult } from '../../core/interfaces.js';
-import { loadKeyVaultSecrets } from '../../core/loader.js';
+import { loadForRefresh } from '../../core/loader.js';
 import { KeyVaultTimelineRecorder, timelinePolicy } from '../../core/timeline.js';
 
 /** What the load did. */
@@ -37,7 +37,9 @@ export async function runStartupLoad(options: KeyVaultConfigOptions): Promise<Lo
   };
   const start = performance.now();
   try {
-    const result = await loadKeyVaultSecrets({ ...options, logger, clientOptions });
+    // The application's first load, refresh options included (forRoot's options may rotate), so not
+    // the load-once entry point, which refuses them.
+    const { result } = await loadForRefresh({ ...options, logger, clientOptions });
     return { result, warnings, recorder, ms: Math.round(performance.now() - start) };
   } catch (error) {
     // The loader throws KeyVaultConfigError only; anything else is reported, not rethrown.
