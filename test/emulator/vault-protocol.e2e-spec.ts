@@ -6,6 +6,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { KEY_VAULT_APP_ID } from '../../libs/keyvault-emulator/src/identity/entra/entra.constants.js';
 import { useEmulator } from '../support/emulator.fixture.js';
 import { raw, secretClient, signedBy } from './vault-support.js';
 
@@ -31,6 +32,22 @@ const fx = useEmulator({
 
 const challenge = () =>
   `Bearer authorization="https://login.windows.net/${fx.emulator.tenantId}", resource="https://vault.azure.net"`;
+
+/** A token from the App Service endpoint for USER and this `resource`, which the response echoes as sent. */
+const tokenFor = async (resource: string): Promise<string> => {
+  const query = `api-version=2019-08-01&resource=${encodeURIComponent(resource)}&client_id=${USER}`;
+  const response = await fetch(`${fx.emulator.identityEndpoint}?${query}`, {
+    headers: { 'x-identity-header': fx.emulator.identityHeader },
+  });
+  expect(response.status, resource).toBe(200);
+  const body = (await response.json()) as { access_token: string; resource: string };
+  expect(body.resource).toBe(resource); // echoed as sent
+  return body.access_token;
+};
+
+/** The `aud` claim of a JWT. */
+const audOf = (token: string): unknown =>
+  (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { aud: unknown }).aud;
 
 describe('authentication', () => {
   it('challenges a request without a token (401, WWW-Authenticate, Unauthorized body) before checking anything else', async () => {
@@ -65,8 +82,52 @@ describe('authentication', () => {
     const response = await raw(fx.emulator, { path: '/secrets?api-version=7.5', token });
     expect(response.status).toBe(401);
     expect(response.json.error.message).toBe(
-      'AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://management.azure.com.',
+      `AKV10022: Invalid audience. Expected https://vault.azure.net or ${KEY_VAULT_APP_ID}, found: https://management.azure.com.`,
     );
+  });
+
+  it('accepts exactly https://vault.azure.net and the application id; a trailing slash or another case is AKV10022', async () => {
+    for (const audience of ['https://vault.azure.net', KEY_VAULT_APP_ID]) {
+      const token = fx.emulator.issueToken({ clientId: USER, audience });
+      const response = await raw(fx.emulator, { path: '/secrets/app-secret?api-version=7.5', token });
+      expect(response.status, audience).toBe(200);
+    }
+    const variants = [
+      'https://vault.azure.net/',
+      'https://VAULT.azure.net',
+      'HTTPS://vault.azure.net',
+      'https://vault.azure.net//',
+      KEY_VAULT_APP_ID.toUpperCase(),
+      `spn:${KEY_VAULT_APP_ID}`,
+    ];
+    for (const audience of variants) {
+      const token = fx.emulator.issueToken({ clientId: USER, audience });
+      const response = await raw(fx.emulator, { path: '/secrets/app-secret?api-version=7.5', token });
+      expect(response.status, audience).toBe(401);
+      expect(response.headers['www-authenticate']).toBe(challenge());
+      expect(response.json.error).toEqual({
+        code: 'Unauthorized',
+        message: `AKV10022: Invalid audience. Expected https://vault.azure.net or ${KEY_VAULT_APP_ID}, found: ${audience}.`,
+      });
+    }
+  });
+
+  it('a managed identity asked for a variant resource gets a token with that aud, as Entra ID issues it, and the vault refuses it', async () => {
+    for (const resource of ['https://vault.azure.net/', 'https://Vault.Azure.net']) {
+      const token = await tokenFor(resource);
+      expect(audOf(token)).toBe(resource);
+      const response = await raw(fx.emulator, { path: '/secrets/app-secret?api-version=7.5', token });
+      expect(response.status, resource).toBe(401);
+      expect(response.json.error.message).toContain(`AKV10022: Invalid audience.`);
+      expect(response.json.error.message).toContain(`found: ${resource}.`);
+    }
+    // The spellings the SDKs send: the resource and the scope's resource, without the slash.
+    for (const resource of ['https://vault.azure.net', 'https://vault.azure.net/.default']) {
+      const token = await tokenFor(resource);
+      expect(audOf(token)).toBe('https://vault.azure.net');
+      const response = await raw(fx.emulator, { path: '/secrets/app-secret?api-version=7.5', token });
+      expect(response.status, resource).toBe(200);
+    }
   });
 
   it('rejects a token whose signature does not verify', async () => {

@@ -1,5 +1,5 @@
 import { entraErrors, type EntraResponse } from './entra/entra-errors.js';
-import { KEY_VAULT_RESOURCES } from './entra/entra.constants.js';
+import { isKeyVaultResource } from './entra/entra.constants.js';
 import type { IdentityRegistry, IdentitySelector, RegisteredIdentity } from './identities.js';
 import type { TokenAuthority } from './tokens.js';
 
@@ -45,7 +45,7 @@ export function audienceOf(resource: string): string {
  * managed-identity endpoints pass it on — undefined for a known resource.
  */
 export function unknownResource(context: IdentityContext, resource: string): EntraResponse | undefined {
-  if (KEY_VAULT_RESOURCES.has(audienceOf(resource))) return undefined;
+  if (isKeyVaultResource(audienceOf(resource))) return undefined;
   return entraErrors.resourceNotFound(resource, context.authority.tenantId);
 }
 

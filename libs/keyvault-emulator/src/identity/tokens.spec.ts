@@ -46,12 +46,15 @@ describe('TokenAuthority', () => {
     expect(authority.verify(token, 'https://vault.azure.net')).toEqual({ ok: true, clientId, objectId });
   });
 
-  it('accepts the audience with and without a trailing slash, as Key Vault does', () => {
-    const slash = authority.issue({ clientId, objectId, audience: 'https://vault.azure.net/' }).token;
+  it('accepts exactly the audience Key Vault names: no trailing slash, no other case (AKV10022)', () => {
     const bare = authority.issue({ clientId, objectId, audience: 'https://vault.azure.net' }).token;
-    for (const token of [slash, bare]) {
-      expect(authority.verify(token, 'https://vault.azure.net').ok).toBe(true);
-      expect(authority.verify(token, 'https://vault.azure.net/').ok).toBe(true);
+    expect(authority.verify(bare, 'https://vault.azure.net').ok).toBe(true);
+    for (const audience of ['https://vault.azure.net/', 'https://Vault.azure.net']) {
+      const token = authority.issue({ clientId, objectId, audience }).token;
+      expect(authority.verify(token, 'https://vault.azure.net')).toEqual({
+        ok: false,
+        reason: `invalid audience ${audience} (expected https://vault.azure.net)`,
+      });
     }
   });
 

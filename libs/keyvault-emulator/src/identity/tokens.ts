@@ -71,16 +71,14 @@ const b64url = (data: Buffer | string): string => Buffer.from(data).toString('ba
 /** Entra ID writes opaque base64url blobs in `aio`, `rh` and `uti`; their content is irrelevant here. */
 const opaque = (bytes: number): string => randomBytes(bytes).toString('base64url');
 
-/** Audiences compare without a trailing slash: Key Vault accepts `https://vault.azure.net` and `…/`. */
-const normalizeAudience = (audience: string): string => audience.replace(/\/+$/, '').toLowerCase();
-
 /**
- * Key Vault accepts its resource URI and its first-party application id as `aud` (a token requested with
- * `scope=cfa8b339-82a2-471a-a3c9-0fc0be7a4093/.default` carries the id), nothing else.
+ * Key Vault accepts exactly its resource URI and its first-party application id as `aud` (a token
+ * requested with `scope=cfa8b339-82a2-471a-a3c9-0fc0be7a4093/.default` carries the id) — compared as
+ * strings: `https://vault.azure.net/` (what a client asking for `resource=https://vault.azure.net/` gets)
+ * and case variants are AKV10022, as Key Vault answers them (docs/emulator.md, "Token audience").
  */
 function audienceAccepted(aud: string, expected: string): boolean {
-  if (normalizeAudience(aud) === normalizeAudience(expected)) return true;
-  return normalizeAudience(expected) === KEY_VAULT_AUDIENCE && aud.toLowerCase() === KEY_VAULT_APP_ID;
+  return aud === expected || (expected === KEY_VAULT_AUDIENCE && aud === KEY_VAULT_APP_ID);
 }
 
 /**
@@ -181,8 +179,8 @@ export class TokenAuthority {
   }
 
   /**
-   * Checks a bearer token as Key Vault would: RS256, this authority's signature, the audience (with or
-   * without trailing slash), issuer, and `exp`/`nbf` with a small skew. Reasons are short and readable.
+   * Checks a bearer token as Key Vault would: RS256, this authority's signature, the audience (exactly
+   * Key Vault's URI or application id), issuer, and `exp`/`nbf` with a small skew. Reasons are short and readable.
    */
   verify(token: string, audience: string): TokenVerification {
     const parts = token.split('.');

@@ -43,7 +43,7 @@ describe('Key Vault error bodies', () => {
         'https://vault.azure.net',
       ),
     ).toBe(
-      'AKV10022: Invalid audience. Expected https://vault.azure.net, found: https://management.azure.com.',
+      'AKV10022: Invalid audience. Expected https://vault.azure.net or cfa8b339-82a2-471a-a3c9-0fc0be7a4093, found: https://management.azure.com.',
     );
     expect(unauthorizedMessage('token expired at 2020-01-01T00:00:00.000Z', 'a')).toContain('IDX10223');
     expect(unauthorizedMessage('invalid signature', 'a')).toMatch(/^AKV10046/);

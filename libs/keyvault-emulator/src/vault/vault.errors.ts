@@ -3,11 +3,13 @@ import {
   EMULATOR_REGION,
   EMULATOR_RESOURCE_GROUP,
   EMULATOR_SUBSCRIPTION_ID,
+  KEY_VAULT_AUDIENCE,
   LATEST_API_VERSION,
   MAX_RESULTS_LIMIT,
   SECRET_NOT_FOUND_HELP,
   TOKEN_ISSUER_PREFIX,
 } from '../constants.js';
+import { KEY_VAULT_APP_ID } from '../identity/entra/entra.constants.js';
 
 /** Key Vault's error body: `{ "error": { "code", "message", "innererror"? } }`. */
 export interface KeyVaultErrorBody {
@@ -140,7 +142,9 @@ export function unauthorizedMessage(reason: string, audience: string): string {
   const lower = reason.toLowerCase();
   if (lower.includes('audience')) {
     const found = /audience:?\s+(\S+)/i.exec(reason)?.[1];
-    return `AKV10022: Invalid audience. Expected ${audience}, found: ${found ?? 'an unexpected audience'}.`;
+    // Key Vault's wording names both audiences it accepts (argoproj-labs/argocd-vault-plugin#621).
+    const expected = audience === KEY_VAULT_AUDIENCE ? `${audience} or ${KEY_VAULT_APP_ID}` : audience;
+    return `AKV10022: Invalid audience. Expected ${expected}, found: ${found ?? 'an unexpected audience'}.`;
   }
   // Key Vault (a .NET service) surfaces Microsoft.IdentityModel's lifetime codes for these two.
   if (lower.includes('expired')) {

@@ -16,15 +16,17 @@ export const JWT_BEARER_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion
 export const KEY_VAULT_APP_ID = 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093';
 
 /**
- * The resources the emulated directory knows — Key Vault's URI (with or without the trailing slash) and
- * its application id. A token for anything else is refused (AADSTS500011) by every token endpoint: Entra
- * ID's, IMDS's and App Service's.
+ * Whether the emulated directory knows a requested resource: Key Vault's URI or its application id,
+ * matched as Entra ID matches a resource to a service principal — ignoring case and a trailing slash.
+ * The token's `aud` is then the resource *as requested* (Entra ID does not normalize it), so
+ * `https://vault.azure.net/` or `https://VAULT.azure.net` gets a token Key Vault refuses (AKV10022). A
+ * token for anything else is refused (AADSTS500011) by every token endpoint: Entra ID's, IMDS's and App
+ * Service's. Sources in docs/emulator.md ("Token audience").
  */
-export const KEY_VAULT_RESOURCES: ReadonlySet<string> = new Set([
-  KEY_VAULT_AUDIENCE,
-  `${KEY_VAULT_AUDIENCE}/`,
-  KEY_VAULT_APP_ID,
-]);
+export function isKeyVaultResource(resource: string): boolean {
+  const normalized = resource.replace(/\/+$/, '').toLowerCase();
+  return normalized === KEY_VAULT_AUDIENCE || normalized === KEY_VAULT_APP_ID;
+}
 
 /** Namespace and service account the emulated cluster's projected token is for. */
 export const DEFAULT_WORKLOAD_NAMESPACE = 'default';

@@ -6,7 +6,7 @@ import type { DirectoryApplication, EntraDirectory } from './directory.js';
 import {
   ASSERTION_CLOCK_SKEW_SECONDS,
   JWT_BEARER_ASSERTION_TYPE,
-  KEY_VAULT_RESOURCES,
+  isKeyVaultResource,
 } from './entra.constants.js';
 import { entraErrors, type EntraResponse } from './entra-errors.js';
 import { parseJws, verifyJws, type ParsedJws } from './jws.js';
@@ -153,7 +153,7 @@ export function handleTokenRequest(
   if (!clientId) return entraErrors.missingClientId();
   const { resource, error } = resourceOf(params, v1);
   if (error) return error;
-  if (!KEY_VAULT_RESOURCES.has(resource!)) return entraErrors.resourceNotFound(resource!, tenant);
+  if (!isKeyVaultResource(resource!)) return entraErrors.resourceNotFound(resource!, tenant);
   const principal = authenticate(params, clientId, tenant, context);
   if ('status' in principal) return principal;
   const issued =
