@@ -98,6 +98,16 @@ const HUNG_ENDPOINTS: HungEndpoint[] = [
     vars: (vault) => ({ AZURE_CLIENT_ID: vault.identity.clientId }),
   },
   {
+    // @azure/identity 4.13 builds this one-credential chain without the options it was given.
+    name: 'App Service managed identity, AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential',
+    route: 'identity.appservice',
+    platform: 'app-service',
+    vars: (vault) => ({
+      AZURE_CLIENT_ID: vault.identity.clientId,
+      AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential',
+    }),
+  },
+  {
     name: 'IMDS managed identity',
     route: 'identity.imds',
     platform: 'imds',

@@ -101,6 +101,25 @@ describe('managed identity through DefaultAzureCredential', () => {
     expect(fx.emulator.counters.count({ route: 'identity.appservice' })).toBe(1);
   });
 
+  it('user-assigned identity through managedIdentityClientId under AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential', async () => {
+    // @azure/identity 4.13 builds that one-credential chain without DefaultAzureCredential's options:
+    // the library builds it itself, so the option is not lost to the system-assigned identity.
+    const result = await runCredentialChild(
+      { ...scenario, managedIdentityClientId: USER_ASSIGNED.clientId },
+      fx.childEnv({ AZURE_TOKEN_CREDENTIALS: 'ManagedIdentityCredential' }),
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.valuesMatch).toBe(true);
+    expect(result.describe[0]).toMatchObject({
+      name: 'ManagedIdentityCredential',
+      objectId: USER_ASSIGNED.objectId,
+      clientId: USER_ASSIGNED.clientId,
+    });
+    expect(
+      fx.emulator.counters.count({ route: 'identity.appservice', clientId: USER_ASSIGNED.clientId }),
+    ).toBe(1);
+  });
+
   it('user-assigned identity through AZURE_CLIENT_ID', async () => {
     const result = await runCredentialChild(
       scenario,

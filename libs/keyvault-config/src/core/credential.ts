@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
-import { DefaultAzureCredential } from '@azure/identity';
+import { ChainedTokenCredential, DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { authorityHostOptions } from './authority-host.js';
 import { attributeChainToken, credentialDetail } from './credential-attribution.js';
 import { defaultChainCredentials, type ChainCredential } from './credential-chain.js';
@@ -101,19 +101,47 @@ function invalidTokenCredentials(error: unknown): KeyVaultConfigError {
   );
 }
 
+/** `DefaultAzureCredential`'s retry of a managed identity (its own default for that credential). */
+const MANAGED_IDENTITY_RETRY = { maxRetries: 5, retryDelayInMs: 800 } as const;
+
+/**
+ * `DefaultAzureCredential` with the library's options — except for `AZURE_TOKEN_CREDENTIALS=
+ * ManagedIdentityCredential`, where @azure/identity 4.13 builds that one credential without the options
+ * it was given (`managedIdentityClientId` and the bound HTTP client would be ignored): the library then
+ * builds the same chain of one from public classes, with them. A ChainedTokenCredential, so a failure is
+ * the same AggregateAuthenticationError `DefaultAzureCredential` throws.
+ */
+function createDefaultChain(
+  managedIdentityClientId: string | undefined,
+  tokenCredentials: string | undefined,
+): TokenCredential {
+  // Lets a given-up token request destroy its socket (token-flight.ts).
+  const httpClient = tokenRequestBoundHttpClient();
+  if (tokenCredentials?.trim().toLowerCase() === 'managedidentitycredential') {
+    const clientId = managedIdentityClientId ?? process.env.AZURE_CLIENT_ID;
+    return new ChainedTokenCredential(
+      new ManagedIdentityCredential({
+        ...(clientId ? { clientId } : {}),
+        retryOptions: MANAGED_IDENTITY_RETRY,
+        httpClient,
+      }),
+    );
+  }
+  return new DefaultAzureCredential({
+    ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
+    // Loopback AZURE_AUTHORITY_HOST (the emulator) only: no instance discovery on the public cloud.
+    ...authorityHostOptions(),
+    httpClient,
+  });
+}
+
 function createDefaultShared(
   managedIdentityClientId: string | undefined,
   context: CredentialFailureContext,
 ): SharedCredential {
-  let chain: DefaultAzureCredential;
+  let chain: TokenCredential;
   try {
-    chain = new DefaultAzureCredential({
-      ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
-      // Loopback AZURE_AUTHORITY_HOST (the emulator) only: no instance discovery on the public cloud.
-      ...authorityHostOptions(),
-      // Lets a given-up token request destroy its socket (token-flight.ts).
-      httpClient: tokenRequestBoundHttpClient(),
-    });
+    chain = createDefaultChain(managedIdentityClientId, context.tokenCredentials);
   } catch (error) {
     // The constructor only throws for an invalid AZURE_TOKEN_CREDENTIALS (or requiredEnvVars, unused here).
     throw invalidTokenCredentials(error);
