@@ -158,6 +158,24 @@ describe('ThrottleController', () => {
     expect(next.settled).toBe(true);
   });
 
+  // Seen in CI (Node 22, once in ~1,000 loads): the instant passed between two readings of the clock
+  // inside one pump, so the waiter was neither admitted nor given a timer, and the load hung.
+  it('admits a waiter even when the instant passes while the controller is deciding', async () => {
+    for (let retryAfterMs = 1; retryAfterMs <= 8; retryAfterMs++) {
+      let clock = 5_000;
+      // A clock that moves on by 1 ms at every reading: any instant is crossed mid-decision.
+      const c = new ThrottleController(
+        () => clock++,
+        () => 0.5,
+      );
+      const [t] = await admitted(c, 1);
+      c.throttled(t!, retryAfterMs, BACKOFF);
+      const queued = settledFlag(c.acquire());
+      await vi.advanceTimersByTimeAsync(20);
+      expect({ retryAfterMs, admitted: queued.settled }).toEqual({ retryAfterMs, admitted: true });
+    }
+  });
+
   it('is one controller per vault host for the whole process', () => {
     expect(throttleControllerFor('A.vault.azure.net')).toBe(throttleControllerFor('a.vault.azure.net'));
     expect(throttleControllerFor('b.vault.azure.net')).not.toBe(throttleControllerFor('a.vault.azure.net'));

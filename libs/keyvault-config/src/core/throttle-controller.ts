@@ -141,8 +141,8 @@ export class ThrottleController {
     this.pump();
   }
 
-  private canStart(): boolean {
-    return this.now() >= this.holdUntil && this.inFlight < this.concurrency;
+  private canStart(now = this.now()): boolean {
+    return now >= this.holdUntil && this.inFlight < this.concurrency;
   }
 
   private start(): ThrottleTicket {
@@ -163,27 +163,32 @@ export class ThrottleController {
     return true;
   }
 
-  /** Fails the waiters whose deadline comes before the instant, then admits what may start. */
+  /**
+   * Fails the waiters whose deadline comes before the instant, then admits what may start. One clock
+   * reading for the whole pump: read twice, the instant could pass between "may not start yet" and
+   * "no wait left to arm a timer for", and the waiter would be left queued with no timer.
+   */
   private pump(): void {
-    if (this.holdUntil > this.now()) {
+    const now = this.now();
+    if (this.holdUntil > now) {
       const late = this.queue.filter(
         (e) => e.waiter?.deadline !== undefined && this.holdUntil > e.waiter.deadline,
       );
       for (const entry of late) this.remove(entry, entry.waiter!.deadlineError(this.holdUntil));
     }
-    while (this.queue.length > 0 && this.canStart()) {
+    while (this.queue.length > 0 && this.canStart(now)) {
       const entry = this.queue.shift()!;
       entry.cleanup();
       entry.resolve(this.start());
     }
-    this.arm();
+    this.arm(now);
   }
 
   /** One timer for the shared instant while anyone waits for it. */
-  private arm(): void {
+  private arm(now: number): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
-    const wait = this.holdUntil - this.now();
+    const wait = this.holdUntil - now;
     if (this.queue.length === 0 || wait <= 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
