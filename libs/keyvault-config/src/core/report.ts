@@ -4,7 +4,6 @@
  */
 import type {
   KeyVaultCredentialInfo,
-  KeyVaultEntrySource,
   KeyVaultLoadReport,
   KeyVaultReportEntry,
   KeyVaultTimelineEntry,
@@ -12,18 +11,12 @@ import type {
 } from './interfaces.js';
 import { redactPayload } from './redaction.js';
 
-/** What an entry is built from (a subset of SecretProperties, so a value cannot slip in). */
-export interface ReportSubject {
-  key: string;
-  secretName: string;
-  vault: string;
-  version?: string;
-  updatedOn?: Date;
-  source: KeyVaultEntrySource;
-  /** Mounted files: the visible path and the modification time (instead of a version). */
-  path?: string;
-  modifiedOn?: Date;
-}
+/**
+ * What an entry is built from: the entry's own fields without its status and reason (a subset of
+ * SecretProperties, so a value cannot slip in). Mounted files carry the visible path and the
+ * modification time instead of a version.
+ */
+export type ReportSubject = Omit<KeyVaultReportEntry, 'status' | 'reason'>;
 
 /** A loaded entry (optionally with a warning, e.g. expired). */
 export function loadedEntry(subject: ReportSubject, warning?: string): KeyVaultReportEntry {
@@ -35,8 +28,8 @@ export function skippedEntry(subject: ReportSubject, reason: string): KeyVaultRe
   return { ...pick(subject), status: 'skipped', reason };
 }
 
-function pick(subject: ReportSubject): Omit<KeyVaultReportEntry, 'status' | 'reason'> {
-  const entry: Omit<KeyVaultReportEntry, 'status' | 'reason'> = {
+function pick(subject: ReportSubject): ReportSubject {
+  const entry: ReportSubject = {
     key: subject.key,
     secretName: subject.secretName,
     vault: subject.vault,
