@@ -4,9 +4,8 @@ import { headerMatches } from '../http/header-check.js';
 import { APP_SERVICE_API_VERSION } from './identity.constants.js';
 import {
   header,
-  issueFor,
+  issueToken,
   selectorOf,
-  unknownResource,
   type IdentityContext,
   type IdentityRequest,
   type IdentityResponse,
@@ -68,11 +67,12 @@ export function handleAppServiceToken(
   if (count > 1) {
     return appServiceError(400, 'Only one of client_id, principal_id, object_id and mi_res_id may be given.');
   }
-  const identity = context.registry.find(selector);
-  if (identity === undefined) return appServiceError(400, 'Unable to load the proper Managed Identity.');
-  const refused = unknownResource(context, resource);
-  if (refused) return appServiceError(refused.status, String(refused.body.error_description));
-  const { token, expiresOn } = issueFor(context, identity, resource);
+  const issued = issueToken(context, selector, resource, {
+    noIdentity: () => appServiceError(400, 'Unable to load the proper Managed Identity.'),
+    unknownResource: (refused) => appServiceError(refused.status, String(refused.body.error_description)),
+  });
+  if ('status' in issued) return issued;
+  const { identity, token, expiresOn } = issued;
   return {
     status: 200,
     body: {

@@ -83,3 +83,37 @@ export function issueFor(
   const notBefore = Math.floor(Date.now() / 1000);
   return { token, expiresOn, notBefore, expiresIn: Math.max(0, expiresOn - notBefore) };
 }
+
+/** How one managed-identity protocol words the two refusals every token request can meet. */
+export interface IssueRefusals {
+  /** No registered identity matches the request's selector. */
+  noIdentity: () => IdentityResponse;
+  /** Entra ID's refusal of the resource, passed on in the protocol's own shape. */
+  unknownResource: (refusal: EntraResponse) => IdentityResponse;
+}
+
+/** A token issued for an identity (epoch seconds). */
+export interface IssuedToken {
+  identity: RegisteredIdentity;
+  token: string;
+  expiresOn: number;
+  notBefore: number;
+  expiresIn: number;
+}
+
+/**
+ * What every managed-identity endpoint does once it has checked its own request: find the identity,
+ * refuse a resource Entra ID does not know, issue the token. A refusal comes back as the answer to send.
+ */
+export function issueToken(
+  context: IdentityContext,
+  selector: IdentitySelector,
+  resource: string,
+  refusals: IssueRefusals,
+): IssuedToken | IdentityResponse {
+  const identity = context.registry.find(selector);
+  if (identity === undefined) return refusals.noIdentity();
+  const refused = unknownResource(context, resource);
+  if (refused) return refusals.unknownResource(refused);
+  return { identity, ...issueFor(context, identity, resource) };
+}

@@ -1,8 +1,7 @@
 import {
   header,
-  issueFor,
+  issueToken,
   selectorOf,
-  unknownResource,
   type IdentityContext,
   type IdentityRequest,
   type IdentityResponse,
@@ -52,12 +51,13 @@ export function handleImdsToken(request: IdentityRequest, context: IdentityConte
   if (count > 1) {
     return imdsError(400, 'invalid_request', 'Only one of client_id, object_id and msi_res_id may be given');
   }
-  const identity = context.registry.find(selector);
-  if (identity === undefined) return imdsError(400, 'invalid_request', 'Identity not found');
-  // IMDS passes Entra ID's answer on: 400 invalid_resource AADSTS500011 (docs/emulator.md cites it).
-  const refused = unknownResource(context, resource);
-  if (refused) return { status: refused.status, body: refused.body };
-  const { token, expiresOn, notBefore, expiresIn } = issueFor(context, identity, resource);
+  const issued = issueToken(context, selector, resource, {
+    noIdentity: () => imdsError(400, 'invalid_request', 'Identity not found'),
+    // IMDS passes Entra ID's answer on: 400 invalid_resource AADSTS500011 (docs/emulator.md cites it).
+    unknownResource: (refused) => ({ status: refused.status, body: refused.body }),
+  });
+  if ('status' in issued) return issued;
+  const { identity, token, expiresOn, notBefore, expiresIn } = issued;
   return {
     status: 200,
     body: {

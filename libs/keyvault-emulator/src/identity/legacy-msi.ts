@@ -1,8 +1,7 @@
 import { headerMatches } from '../http/header-check.js';
 import {
   header,
-  issueFor,
-  unknownResource,
+  issueToken,
   type IdentityContext,
   type IdentityRequest,
   type IdentityResponse,
@@ -66,11 +65,12 @@ export function handleLegacyMsiToken(
   const resource = request.query.get('resource');
   if (!resource) return legacyError(400, "The 'resource' query parameter is required.");
   const clientId = request.query.get('clientid') || undefined;
-  const identity = context.registry.find(clientId === undefined ? {} : { clientId });
-  if (identity === undefined) return legacyError(400, 'Unable to load the proper Managed Identity.');
-  const refused = unknownResource(context, resource);
-  if (refused) return legacyError(refused.status, String(refused.body.error_description));
-  const { token, expiresOn } = issueFor(context, identity, resource);
+  const issued = issueToken(context, clientId === undefined ? {} : { clientId }, resource, {
+    noIdentity: () => legacyError(400, 'Unable to load the proper Managed Identity.'),
+    unknownResource: (refused) => legacyError(refused.status, String(refused.body.error_description)),
+  });
+  if ('status' in issued) return issued;
+  const { identity, token, expiresOn } = issued;
   return {
     status: 200,
     body: { access_token: token, expires_on: legacyExpiresOn(expiresOn), resource, token_type: 'Bearer' },
