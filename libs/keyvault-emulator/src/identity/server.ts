@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { closingSignal } from '../delay.js';
 import type { RequestLogEntry } from '../emulator.interfaces.js';
 import { applyFault, identityFailureDecision } from '../fault-apply.js';
 import { isTokenFaultBody } from '../fault-spec.js';
 import type { AnswerFault, FaultDecision } from '../faults.js';
 import { writeJson } from '../http/json-response.js';
+import { listen } from '../http/listen.js';
 import type { EmulatorRoute } from '../routes.js';
 import { appServiceFailure, handleAppServiceToken } from './app-service.js';
 import type { IdentityRegistry } from './identities.js';
@@ -201,25 +201,5 @@ export function startIdentityServer(options: IdentityServerOptions): Promise<Ide
     });
   });
 
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`Identity port ${options.port} on ${options.host} is already in use`, { cause: error })
-          : error,
-      );
-    });
-    server.listen(options.port, options.host, () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        port,
-        close: () =>
-          new Promise<void>((done) => {
-            closing.abort();
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  return listen(server, { port: options.port, host: options.host, name: 'Identity' }, closing);
 }

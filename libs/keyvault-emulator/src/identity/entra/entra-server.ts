@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { closingSignal } from '../../delay.js';
 import type { RequestLogEntry } from '../../emulator.interfaces.js';
 import { applyFault, identityFailureDecision } from '../../fault-apply.js';
 import { isTokenFaultBody } from '../../fault-spec.js';
 import { writeJson } from '../../http/json-response.js';
+import { listen } from '../../http/listen.js';
 import type { IdentityFaults } from '../server.js';
 import { mangleTokenAnswer } from '../token-answer-fault.js';
 import { MAX_TOKEN_REQUEST_BYTES } from './entra.constants.js';
@@ -200,22 +200,9 @@ export function startEntraServer(options: EntraServerOptions): Promise<EntraServ
     // Nothing may escape as an unhandled rejection: a request that cannot be served is dropped.
     serve(options, base, context!, closing.signal, req, res).catch(() => req.socket.destroy());
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      const { port } = server.address() as AddressInfo;
-      const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-      base = `https://${host}:${port}`;
-      context = options.context(base);
-      resolve({
-        port,
-        close: () =>
-          new Promise<void>((done) => {
-            closing.abort();
-            server.close(() => done());
-            server.closeAllConnections();
-          }),
-      });
-    });
+  return listen(server, { port: options.port, host: options.host }, closing, (port) => {
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    base = `https://${host}:${port}`;
+    context = options.context(base);
   });
 }
