@@ -39,6 +39,12 @@ export function pathSegments(path: string): { segments: string[]; trailingSlash:
 
 const unknown = (methodNotAllowed = false): ResolvedRoute => ({ route: 'vault.unknown', methodNotAllowed });
 
+/** A list (a secret's versions included) answers GET only; `listPath` is where its nextLinks point. */
+const listRoute = (method: string, route: EmulatorRoute, listPath: string, name?: string): ResolvedRoute =>
+  method !== 'GET'
+    ? unknown(true)
+    : { route, permission: 'list', ...(name === undefined ? {} : { name }), listPath };
+
 /**
  * Maps method + path to a secrets operation, as the SDKs send them:
  * `PUT /secrets/{name}`, `GET /secrets/{name}[/]`, `GET /secrets/{name}/{version}`, `GET /secrets`,
@@ -54,11 +60,7 @@ export function resolveRoute(method: string, path: string): ResolvedRoute {
   const kind = collection.toLowerCase();
 
   if (kind === 'secrets') {
-    if (name === undefined) {
-      return m === 'GET'
-        ? { route: 'secrets.list', permission: 'list', listPath: '/secrets' }
-        : unknown(true);
-    }
+    if (name === undefined) return listRoute(m, 'secrets.list', '/secrets');
     if (third === undefined) {
       switch (m) {
         case 'PUT':
@@ -74,14 +76,7 @@ export function resolveRoute(method: string, path: string): ResolvedRoute {
       }
     }
     if (third.toLowerCase() === 'versions') {
-      return m === 'GET'
-        ? {
-            route: 'secrets.versions',
-            permission: 'list',
-            name,
-            listPath: `/secrets/${encodeURIComponent(name)}/versions`,
-          }
-        : unknown(true);
+      return listRoute(m, 'secrets.versions', `/secrets/${encodeURIComponent(name)}/versions`, name);
     }
     if (m === 'GET') return { route: 'secrets.get', permission: 'get', name, version: third };
     if (m === 'PATCH') return { route: 'secrets.update', permission: 'update', name, version: third };
@@ -89,11 +84,7 @@ export function resolveRoute(method: string, path: string): ResolvedRoute {
   }
 
   if (kind === 'deletedsecrets') {
-    if (name === undefined) {
-      return m === 'GET'
-        ? { route: 'deleted.list', permission: 'list', listPath: '/deletedsecrets' }
-        : unknown(true);
-    }
+    if (name === undefined) return listRoute(m, 'deleted.list', '/deletedsecrets');
     if (third === undefined) {
       if (m === 'GET') return { route: 'deleted.get', permission: 'get', name };
       if (m === 'DELETE') return { route: 'deleted.purge', permission: 'purge', name };
