@@ -41,6 +41,8 @@ export class KeyVaultError extends Error {
 }
 
 const badParameter = (message: string): KeyVaultError => new KeyVaultError(400, 'BadParameter', message);
+const conflict = (message: string, innerCode: string): KeyVaultError =>
+  new KeyVaultError(409, 'Conflict', message, innerCode);
 
 /** Factories for every error the vault answers. */
 export const VaultErrors = {
@@ -84,9 +86,7 @@ export const VaultErrors = {
       'SecretDisabled',
     ),
   deletedButRecoverable: (name: string): KeyVaultError =>
-    new KeyVaultError(
-      409,
-      'Conflict',
+    conflict(
       `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
       'ObjectIsDeletedButRecoverable',
     ),
@@ -94,21 +94,16 @@ export const VaultErrors = {
   // a recovery (hashicorp/terraform-provider-azurerm#12285), a set during a delete or purge
   // (Azure/azure-sdk-for-python#19263), a purge during a delete (terraform-provider-azurerm#10454).
   beingRecovered: (name: string): KeyVaultError =>
-    new KeyVaultError(
-      409,
-      'Conflict',
+    conflict(
       `Secret ${name} is currently being recovered and cannot be re-created; retry later.`,
       'ObjectIsBeingRecovered',
     ),
   beingDeletedNoRecreate: (name: string): KeyVaultError =>
-    new KeyVaultError(
-      409,
-      'Conflict',
+    conflict(
       `Secret ${name} is currently being deleted and cannot be re-created; retry later.`,
       'ObjectIsBeingDeleted',
     ),
-  beingDeleted: (): KeyVaultError =>
-    new KeyVaultError(409, 'Conflict', 'Secret is currently being deleted.', 'ObjectIsBeingDeleted'),
+  beingDeleted: (): KeyVaultError => conflict('Secret is currently being deleted.', 'ObjectIsBeingDeleted'),
   notFoundRoute: (method: string, path: string): KeyVaultError =>
     new KeyVaultError(
       404,
