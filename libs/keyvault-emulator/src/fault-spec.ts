@@ -86,10 +86,13 @@ function validateBody(spec: FaultSpec, raw: Record<string, unknown>): void {
     );
   }
   const routes = spec.route === undefined ? [] : Array.isArray(spec.route) ? spec.route : [spec.route];
-  if (spec.body === 'emptyPage' && (routes.length === 0 || routes.some((r) => !LIST_ROUTES.includes(r)))) {
+  // A body that replaces one kind of answer needs routes that all answer that kind.
+  const onlyOn = (kind: readonly EmulatorRoute[]): boolean =>
+    routes.length > 0 && routes.every((r) => kind.includes(r));
+  if (spec.body === 'emptyPage' && !onlyOn(LIST_ROUTES)) {
     throw new FaultSpecError(`body 'emptyPage' needs a list route (${LIST_ROUTES.join(', ')}).`);
   }
-  if (isTokenFaultBody(spec.body) && (routes.length === 0 || routes.some((r) => !TOKEN_ROUTES.includes(r)))) {
+  if (isTokenFaultBody(spec.body) && !onlyOn(TOKEN_ROUTES)) {
     throw new FaultSpecError(`body '${spec.body}' needs a token route (${TOKEN_ROUTES.join(', ')}).`);
   }
 }
