@@ -2,27 +2,23 @@
 // still carry a nextLink, and continuation tokens that name the next key — observed through raw HTTPS
 // and the real SDK, on the vault and the identity endpoints.
 import type { RestError } from '@azure/core-rest-pipeline';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
 import { raw, secretClient, signedBy } from './vault-support.js';
 
 const VALUE = 'hostile-canary-value-0123456789';
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    seed: [
-      { name: 'target', value: VALUE },
-      ...['alpha', 'bravo', 'charlie', 'delta', 'echo'].map((name) => ({ name: `page-${name}`, value: 'x' })),
-    ],
-  });
+const fx = useEmulator({
+  seed: [
+    { name: 'target', value: VALUE },
+    ...['alpha', 'bravo', 'charlie', 'delta', 'echo'].map((name) => ({ name: `page-${name}`, value: 'x' })),
+  ],
+  identity: 'none',
 });
-afterEach(() => emulator.faults.clear());
-afterAll(() => emulator?.close());
+afterEach(() => fx.emulator.faults.clear());
 
-const client = () => secretClient(emulator, signedBy(emulator));
-const get = (path: string, token = emulator.issueToken()) => raw(emulator, { path, token });
-const lastLog = (route: string) => [...emulator.counters.log()].reverse().find((e) => e.route === route);
+const client = () => secretClient(fx.emulator, signedBy(fx.emulator));
+const get = (path: string, token = fx.emulator.issueToken()) => raw(fx.emulator, { path, token });
+const lastLog = (route: string) => [...fx.emulator.counters.log()].reverse().find((e) => e.route === route);
 const names = async (): Promise<string[]> => {
   const found: string[] = [];
   for await (const p of client().listPropertiesOfSecrets()) found.push(p.name);
@@ -32,7 +28,7 @@ const names = async (): Promise<string[]> => {
 describe('a 200 with a truncated body', () => {
   it('cuts the real answer and re-frames it, so the client reads a complete, malformed 200', async () => {
     const whole = await get('/secrets/target?api-version=7.5');
-    emulator.faults.add({ route: 'secrets.get', body: 'truncated', times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', body: 'truncated', times: 1 });
     const cut = await get('/secrets/target?api-version=7.5');
     expect(cut.status).toBe(200);
     expect(cut.headers['content-type']).toBe('application/json; charset=utf-8');
@@ -43,21 +39,21 @@ describe('a 200 with a truncated body', () => {
   });
 
   it('keeps truncateAt bytes, and spends `times` only on answered requests (never on the challenge)', async () => {
-    emulator.faults.add({ route: 'secrets.get', body: 'truncated', truncateAt: 10, times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', body: 'truncated', truncateAt: 10, times: 1 });
     // A fresh SDK client sends the unauthenticated challenge request first: the fault waits for the answer.
     const error = await client()
       .getSecret('target')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Error);
     expect((await client().getSecret('target')).value).toBe(VALUE);
-    emulator.faults.add({ route: 'secrets.get', body: 'truncated', truncateAt: 10, times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', body: 'truncated', truncateAt: 10, times: 1 });
     expect((await get('/secrets/target?api-version=7.5')).text).toHaveLength(10);
   });
 });
 
 describe('HTML and empty-body errors', () => {
   it('answers an HTML error page (502 by default), without Key Vault headers', async () => {
-    emulator.faults.add({ route: 'secrets.get', body: 'html', times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', body: 'html', times: 1 });
     const page = await get('/secrets/target?api-version=7.5');
     expect(page.status).toBe(502);
     expect(page.headers['content-type']).toBe('text/html');
@@ -67,7 +63,7 @@ describe('HTML and empty-body errors', () => {
   });
 
   it.each([401, 403, 404, 500, 502])('answers %i with an empty body', async (status) => {
-    emulator.faults.add({ route: 'secrets.get', body: 'empty', status, times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', body: 'empty', status, times: 1 });
     const answer = await get('/secrets/target?api-version=7.5');
     expect(answer).toMatchObject({ status, text: '' });
     expect(answer.headers['content-length']).toBe('0');
@@ -75,12 +71,12 @@ describe('HTML and empty-body errors', () => {
   });
 
   it('reaches the SDK as the status, with no Key Vault error code', async () => {
-    emulator.faults.add({ route: 'secrets.get', body: 'html', status: 403, times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', body: 'html', status: 403, times: 1 });
     const error = (await client()
       .getSecret('target')
       .catch((e: unknown) => e)) as RestError;
     expect(error.statusCode).toBe(403);
-    emulator.faults.add({ route: 'secrets.get', body: 'html', status: 200, times: 1 });
+    fx.emulator.faults.add({ route: 'secrets.get', body: 'html', status: 200, times: 1 });
     expect((await get('/secrets/target?api-version=7.5')).status).toBe(200);
   });
 });
@@ -88,20 +84,20 @@ describe('HTML and empty-body errors', () => {
 describe('paging', () => {
   it('answers empty pages that still carry a nextLink; a client that follows it sees every name', async () => {
     const expected = await names();
-    emulator.faults.add({ route: 'secrets.list', body: 'emptyPage', times: 3 });
+    fx.emulator.faults.add({ route: 'secrets.list', body: 'emptyPage', times: 3 });
     const page = await get('/secrets?api-version=7.5&maxresults=2');
     expect(page.json.value).toEqual([]);
     expect(new URL(page.json.nextLink).search).toBe('?api-version=7.5&maxresults=2');
     expect(lastLog('secrets.list')).toMatchObject({ status: 200, fault: 'emptyPage' });
     expect(await names()).toEqual(expected);
-    expect(emulator.counters.log().filter((e) => e.fault === 'emptyPage')).toHaveLength(3);
+    expect(fx.emulator.counters.log().filter((e) => e.fault === 'emptyPage')).toHaveLength(3);
   });
 
   it('continues from the key its nextLink names while secrets change between pages', async () => {
     const first = await get('/secrets?api-version=7.5&maxresults=2');
     const firstNames = first.json.value.map((item: { id: string }) => item.id.split('/').pop());
     expect(firstNames).toEqual(['page-alpha', 'page-bravo']);
-    const vault = emulator.vault();
+    const vault = fx.emulator.vault();
     // Before the marker: one deleted, one added; the marker's own key (page-charlie) deleted too.
     vault.deleteSecret('page-alpha');
     vault.setSecret({ name: 'page-aardvark', value: 'x' });
@@ -122,16 +118,16 @@ describe('paging', () => {
 });
 
 const token = (path: string, headers: Record<string, string>) =>
-  fetch(`${emulator.identityHost}${path}`, { headers });
+  fetch(`${fx.emulator.identityHost}${path}`, { headers });
 
 const appService = () =>
   token('/msi/token?api-version=2019-08-01&resource=https://vault.azure.net', {
-    'x-identity-header': emulator.identityHeader,
+    'x-identity-header': fx.emulator.identityHeader,
   });
 
 describe('identity endpoints', () => {
   it('truncates a token answer', async () => {
-    emulator.faults.add({ route: 'identity.appservice', body: 'truncated', times: 1 });
+    fx.emulator.faults.add({ route: 'identity.appservice', body: 'truncated', times: 1 });
     const cut = await appService();
     expect(cut.status).toBe(200);
     const text = await cut.text();
@@ -141,12 +137,12 @@ describe('identity endpoints', () => {
   });
 
   it('answers an HTML page or an empty body', async () => {
-    emulator.faults.add({ route: 'identity.imds', body: 'html', status: 500, times: 1 });
+    fx.emulator.faults.add({ route: 'identity.imds', body: 'html', status: 500, times: 1 });
     const imds = '/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net';
     const page = await token(imds, { metadata: 'true' });
     expect(page.status).toBe(500);
     expect(await page.text()).toMatch(/<html>/);
-    emulator.faults.add({ route: 'identity.appservice', body: 'empty', status: 401, times: 1 });
+    fx.emulator.faults.add({ route: 'identity.appservice', body: 'empty', status: 401, times: 1 });
     const empty = await appService();
     expect(empty.status).toBe(401);
     expect(await empty.text()).toBe('');
@@ -154,8 +150,8 @@ describe('identity endpoints', () => {
 
   it('answers a 200 token without access_token, without its expiry or with a garbage one', async () => {
     const imds = '/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://vault.azure.net';
-    emulator.faults.add({ route: 'identity.appservice', body: 'noAccessToken', times: 1 });
-    emulator.faults.add({ route: 'identity.imds', body: 'noExpiry', times: 1 });
+    fx.emulator.faults.add({ route: 'identity.appservice', body: 'noAccessToken', times: 1 });
+    fx.emulator.faults.add({ route: 'identity.imds', body: 'noExpiry', times: 1 });
     const noToken = await appService();
     expect(noToken.status).toBe(200);
     expect(await noToken.json()).toEqual({
@@ -173,7 +169,7 @@ describe('identity endpoints', () => {
       'resource',
       'token_type',
     ]);
-    emulator.faults.add({ route: 'identity.appservice', body: 'badExpiry', times: 1 });
+    fx.emulator.faults.add({ route: 'identity.appservice', body: 'badExpiry', times: 1 });
     expect(await (await appService()).json()).toMatchObject({
       expires_on: 'soon',
       access_token: expect.any(String),
