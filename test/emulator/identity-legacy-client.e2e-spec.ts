@@ -6,31 +6,25 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
 
 const client = fileURLToPath(new URL('./fixtures/legacy-msi-client.cjs', import.meta.url));
 const VALUE = 'legacy-client-canary';
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ legacyMsi: true, seed: [{ name: 'Legacy-Secret', value: VALUE }] });
+// The client runs in a child process, given only the legacy protocol's variables.
+const fx = useEmulator({
+  legacyMsi: true,
+  seed: [{ name: 'Legacy-Secret', value: VALUE }],
+  identity: 'none',
 });
-afterAll(() => emulator?.close());
 
 async function runLegacyClient(env: Record<string, string>): Promise<Record<string, unknown>> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [client, emulator.vaultUrl, 'Legacy-Secret', VALUE],
-    {
-      env: {
-        PATH: process.env.PATH,
-        NODE_OPTIONS: process.env.NODE_OPTIONS,
-        NETWORK_GUARD_LOG: process.env.NETWORK_GUARD_LOG,
-        ...env,
-      },
-      timeout: 25_000,
-    },
+    [client, fx.emulator.vaultUrl, 'Legacy-Secret', VALUE],
+    // Built from scratch (PATH, an empty HOME, the network guard), then only the variables given.
+    { env: fx.childEnv(env, { platform: 'none' }), timeout: 25_000 },
   );
   return JSON.parse(stdout.trim().split('\n').pop()!);
 }
@@ -38,9 +32,9 @@ async function runLegacyClient(env: Record<string, string>): Promise<Record<stri
 describe('a 2018 client on the 2017-09-01 protocol', () => {
   it('ms-rest-azure loginWithAppServiceMSI + azure-keyvault 3.x read a secret', async () => {
     const result = await runLegacyClient({
-      MSI_ENDPOINT: emulator.env.MSI_ENDPOINT!,
-      MSI_SECRET: emulator.env.MSI_SECRET!,
-      NODE_EXTRA_CA_CERTS: emulator.env.NODE_EXTRA_CA_CERTS!,
+      MSI_ENDPOINT: fx.emulator.env.MSI_ENDPOINT!,
+      MSI_SECRET: fx.emulator.env.MSI_SECRET!,
+      NODE_EXTRA_CA_CERTS: fx.emulator.env.NODE_EXTRA_CA_CERTS!,
     });
     expect(result).toEqual({
       ok: true,
@@ -49,25 +43,25 @@ describe('a 2018 client on the 2017-09-01 protocol', () => {
     });
     // Two token requests: loginWithAppServiceMSI gets one to check the login, and MSITokenCredentials
     // caches nothing, so signing the vault request gets another.
-    expect(emulator.counters.count({ route: 'identity.legacy', status: 200 })).toBe(2);
+    expect(fx.emulator.counters.count({ route: 'identity.legacy', status: 200 })).toBe(2);
     expect(
-      emulator.counters.count({
+      fx.emulator.counters.count({
         route: 'secrets.get',
         status: 200,
-        clientId: emulator.systemAssigned.clientId,
+        clientId: fx.emulator.systemAssigned.clientId,
       }),
     ).toBe(1);
   });
 
   it("a wrong MSI_SECRET fails with the endpoint's error, and no vault request is made", async () => {
-    emulator.counters.reset();
+    fx.emulator.counters.reset();
     const result = await runLegacyClient({
-      MSI_ENDPOINT: emulator.env.MSI_ENDPOINT!,
+      MSI_ENDPOINT: fx.emulator.env.MSI_ENDPOINT!,
       MSI_SECRET: 'not-the-secret',
-      NODE_EXTRA_CA_CERTS: emulator.env.NODE_EXTRA_CA_CERTS!,
+      NODE_EXTRA_CA_CERTS: fx.emulator.env.NODE_EXTRA_CA_CERTS!,
     });
     expect(result.ok).toBe(false);
     expect(String(result.message)).toContain("The 'secret' header is invalid.");
-    expect(emulator.counters.count({ route: 'secrets.get' })).toBe(0);
+    expect(fx.emulator.counters.count({ route: 'secrets.get' })).toBe(0);
   });
 });
