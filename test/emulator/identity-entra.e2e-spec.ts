@@ -9,20 +9,17 @@ import { createPublicKey, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { fileURLToPath } from 'node:url';
-import { startEmulator, type Emulator } from 'keyvault-emulator';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
 
 const main = fileURLToPath(new URL('../../dist/apps/keyvault-emulator/main.js', import.meta.url));
 
-let emulator: Emulator;
-beforeAll(async () => {
-  emulator = await startEmulator({ workloadIdentity: true, legacyMsi: true });
-});
-afterAll(() => emulator?.close());
+// Raw HTTPS and the emulator's own command line: this process needs no identity.
+const fx = useEmulator({ workloadIdentity: true, legacyMsi: true, identity: 'none' });
 
 function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    httpsRequest(url, { ca: emulator.caCert }, (res) => {
+    httpsRequest(url, { ca: fx.emulator.caCert }, (res) => {
       let text = '';
       res.on('data', (chunk: Buffer) => (text += chunk.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) }));
@@ -44,13 +41,13 @@ const verifyWithJwks = (token: string, jwks: { keys: Array<Record<string, unknow
 describe('the emulated Entra ID', () => {
   it("serves the tenant's OpenID configuration on its own origin, as MSAL requires", async () => {
     const { status, body } = await getJson(
-      `${emulator.authorityHost}/${emulator.tenantId}/v2.0/.well-known/openid-configuration`,
+      `${fx.emulator.authorityHost}/${fx.emulator.tenantId}/v2.0/.well-known/openid-configuration`,
     );
     expect(status).toBe(200);
     expect(body).toMatchObject({
-      issuer: `${emulator.authorityHost}/${emulator.tenantId}/v2.0`,
-      token_endpoint: `${emulator.authorityHost}/${emulator.tenantId}/oauth2/v2.0/token`,
-      jwks_uri: `${emulator.authorityHost}/${emulator.tenantId}/discovery/v2.0/keys`,
+      issuer: `${fx.emulator.authorityHost}/${fx.emulator.tenantId}/v2.0`,
+      token_endpoint: `${fx.emulator.authorityHost}/${fx.emulator.tenantId}/oauth2/v2.0/token`,
+      jwks_uri: `${fx.emulator.authorityHost}/${fx.emulator.tenantId}/discovery/v2.0/keys`,
       authorization_endpoint: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+\//),
     });
   });
@@ -58,7 +55,7 @@ describe('the emulated Entra ID', () => {
   it('answers an unknown tenant with AADSTS90002 (400 invalid_tenant)', async () => {
     const other = '00000000-1111-4222-8333-444444444444';
     const { status, body } = await getJson(
-      `${emulator.authorityHost}/${other}/v2.0/.well-known/openid-configuration`,
+      `${fx.emulator.authorityHost}/${other}/v2.0/.well-known/openid-configuration`,
     );
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: 'invalid_tenant', error_codes: [90002] });
@@ -66,19 +63,21 @@ describe('the emulated Entra ID', () => {
   });
 
   it('publishes the keys that verify its access tokens, and instance discovery naming itself', async () => {
-    const { body } = await getJson(`${emulator.authorityHost}/${emulator.tenantId}/discovery/v2.0/keys`);
-    expect(verifyWithJwks(emulator.issueToken(), body as never)).toBe(true);
+    const { body } = await getJson(
+      `${fx.emulator.authorityHost}/${fx.emulator.tenantId}/discovery/v2.0/keys`,
+    );
+    expect(verifyWithJwks(fx.emulator.issueToken(), body as never)).toBe(true);
     const discovery = await getJson(
-      `${emulator.authorityHost}/common/discovery/instance?api-version=1.1&authorization_endpoint=${emulator.authorityHost}/${emulator.tenantId}/oauth2/v2.0/authorize`,
+      `${fx.emulator.authorityHost}/common/discovery/instance?api-version=1.1&authorization_endpoint=${fx.emulator.authorityHost}/${fx.emulator.tenantId}/oauth2/v2.0/authorize`,
     );
     expect(discovery.body).toMatchObject({
-      tenant_discovery_endpoint: `${emulator.authorityHost}/${emulator.tenantId}/v2.0/.well-known/openid-configuration`,
-      metadata: [{ aliases: [new URL(emulator.authorityHost).host] }],
+      tenant_discovery_endpoint: `${fx.emulator.authorityHost}/${fx.emulator.tenantId}/v2.0/.well-known/openid-configuration`,
+      metadata: [{ aliases: [new URL(fx.emulator.authorityHost).host] }],
     });
   });
 
   it("the cluster's OIDC issuer publishes the keys that verify the projected token", async () => {
-    const token = readFileSync(emulator.workloadIdentity!.tokenFile, 'utf8');
+    const token = readFileSync(fx.emulator.workloadIdentity!.tokenFile, 'utf8');
     const { iss } = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
     const config = await getJson(`${iss}.well-known/openid-configuration`);
     expect(config.body).toMatchObject({ issuer: iss, jwks_uri: `${iss}openid/v1/jwks` });
@@ -88,16 +87,16 @@ describe('the emulated Entra ID', () => {
 });
 
 const legacy = (query: string, headers: Record<string, string> = {}) =>
-  fetch(`${emulator.env.MSI_ENDPOINT}?${query}`, { headers }).then(async (r) => ({
+  fetch(`${fx.emulator.env.MSI_ENDPOINT}?${query}`, { headers }).then(async (r) => ({
     status: r.status,
     body: (await r.json()) as Record<string, unknown>,
   }));
 
 describe('the 2017-09-01 App Service protocol (--legacy-msi)', () => {
   it('answers with the header `secret` and expires_on as a date string', async () => {
-    expect(emulator.env.MSI_ENDPOINT).toBe(`${emulator.identityHost}/MSI/token/`);
+    expect(fx.emulator.env.MSI_ENDPOINT).toBe(`${fx.emulator.identityHost}/MSI/token/`);
     const { status, body } = await legacy('resource=https://vault.azure.net&api-version=2017-09-01', {
-      secret: emulator.env.MSI_SECRET!,
+      secret: fx.emulator.env.MSI_SECRET!,
     });
     expect(status).toBe(200);
     expect(body).toMatchObject({ resource: 'https://vault.azure.net', token_type: 'Bearer' });
@@ -120,21 +119,23 @@ describe('the 2017-09-01 App Service protocol (--legacy-msi)', () => {
     expect((await legacy(query, { secret: 'wrong' })).status).toBe(401);
   });
 
-  it('is not served without --legacy-msi', async () => {
-    const plain = await startEmulator({});
-    try {
-      expect(plain.env).not.toHaveProperty('MSI_ENDPOINT');
+  describe('an emulator started without it', () => {
+    const plain = useEmulator({ identity: 'none' });
+
+    it('is not served without --legacy-msi', async () => {
+      expect(plain.emulator.env).not.toHaveProperty('MSI_ENDPOINT');
       const response = await fetch(
-        `${plain.identityEndpoint}?resource=https://vault.azure.net&api-version=2017-09-01`,
+        `${plain.emulator.identityEndpoint}?resource=https://vault.azure.net&api-version=2017-09-01`,
         {
-          headers: { secret: plain.identityHeader, 'X-IDENTITY-HEADER': plain.identityHeader },
+          headers: {
+            secret: plain.emulator.identityHeader,
+            'X-IDENTITY-HEADER': plain.emulator.identityHeader,
+          },
         },
       );
       expect(response.status).toBe(400);
       expect(JSON.stringify(await response.json())).toContain("Unsupported api-version '2017-09-01'");
-    } finally {
-      await plain.close();
-    }
+    });
   });
 });
 
