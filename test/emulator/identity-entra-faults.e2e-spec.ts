@@ -5,27 +5,27 @@
  */
 import { request } from 'node:https';
 import { ClientSecretCredential } from '@azure/identity';
-import { startEmulator, type CreatedApplication, type Emulator } from 'keyvault-emulator';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { CreatedApplication } from 'keyvault-emulator';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { useEmulator } from '../support/emulator.fixture.js';
 
-let emulator: Emulator;
+// The credential under test is a service principal given explicitly: this process needs no identity.
+const fx = useEmulator({ identity: 'none' });
 let app: CreatedApplication;
 beforeAll(async () => {
-  emulator = await startEmulator();
-  app = await emulator.addApplication({ role: 'user', secret: true });
+  app = await fx.emulator.addApplication({ role: 'user', secret: true });
 });
-afterAll(() => emulator?.close());
 afterEach(() => {
-  emulator.faults.clear();
-  emulator.counters.reset();
+  fx.emulator.faults.clear();
+  fx.emulator.counters.reset();
 });
 
 const credential = (): ClientSecretCredential =>
-  new ClientSecretCredential(emulator.tenantId, app.clientId, app.secret!, {
-    authorityHost: emulator.authorityHost,
+  new ClientSecretCredential(fx.emulator.tenantId, app.clientId, app.secret!, {
+    authorityHost: fx.emulator.authorityHost,
     disableInstanceDiscovery: true,
     additionallyAllowedTenants: ['*'],
-    tlsOptions: { ca: emulator.caCert },
+    tlsOptions: { ca: fx.emulator.caCert },
     retryOptions: { maxRetries: 0 },
   });
 const scope = 'https://vault.azure.net/.default';
@@ -37,21 +37,21 @@ const failureOf = (promise: Promise<unknown>): Promise<unknown> =>
 
 describe('faults on identity.entra', () => {
   it('a scripted 500 answers the token request with an Entra error body, then the next one succeeds', async () => {
-    emulator.faults.add({ route: 'identity.entra', status: 500, times: 1 });
+    fx.emulator.faults.add({ route: 'identity.entra', status: 500, times: 1 });
     const error = await failureOf(credential().getToken(scope));
     expect(error).toBeInstanceOf(Error);
-    expect(emulator.counters.count({ route: 'identity.entra', status: 500 })).toBeGreaterThanOrEqual(1);
-    const log = emulator.counters.log().filter((e) => e.route === 'identity.entra');
+    expect(fx.emulator.counters.count({ route: 'identity.entra', status: 500 })).toBeGreaterThanOrEqual(1);
+    const log = fx.emulator.counters.log().filter((e) => e.route === 'identity.entra');
     expect(log[0]).toMatchObject({ status: 500, fault: 'status' });
     await expect(credential().getToken(scope)).resolves.toMatchObject({ token: expect.any(String) });
   });
 
   it('a scripted hang never answers (the client gives up after 300 ms)', async () => {
-    emulator.faults.add({ route: 'identity.entra', hang: true, times: 1 });
+    fx.emulator.faults.add({ route: 'identity.entra', hang: true, times: 1 });
     const outcome = await new Promise<string>((resolve) => {
-      const req = request(`${emulator.authorityHost}/${emulator.tenantId}/oauth2/v2.0/token`, {
+      const req = request(`${fx.emulator.authorityHost}/${fx.emulator.tenantId}/oauth2/v2.0/token`, {
         method: 'POST',
-        ca: emulator.caCert,
+        ca: fx.emulator.caCert,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
       req.on('response', () => resolve('answered'));
@@ -60,27 +60,27 @@ describe('faults on identity.entra', () => {
       req.end('grant_type=client_credentials');
     });
     expect(outcome).toBe('no answer');
-    expect(emulator.counters.log().find((e) => e.route === 'identity.entra')).toMatchObject({
+    expect(fx.emulator.counters.log().find((e) => e.route === 'identity.entra')).toMatchObject({
       status: 0,
       fault: 'hang',
     });
   });
 
   it('a truncated token answer is a malformed 200', async () => {
-    emulator.faults.add({ route: 'identity.entra', body: 'truncated', times: 1 });
+    fx.emulator.faults.add({ route: 'identity.entra', body: 'truncated', times: 1 });
     const error = await failureOf(credential().getToken(scope));
     expect(error).toBeInstanceOf(Error);
-    expect(emulator.counters.log().find((e) => e.route === 'identity.entra')).toMatchObject({
+    expect(fx.emulator.counters.log().find((e) => e.route === 'identity.entra')).toMatchObject({
       status: 200,
       fault: 'truncated',
     });
   });
 
   it('failIdentity applies to Entra token requests too; discovery documents are never faulted', async () => {
-    emulator.faults.failIdentity(1, 500);
+    fx.emulator.faults.failIdentity(1, 500);
     const error = await failureOf(credential().getToken(scope));
     expect(error).toBeInstanceOf(Error);
     await expect(credential().getToken(scope)).resolves.toMatchObject({ token: expect.any(String) });
-    expect(emulator.counters.count({ route: 'identity.entra', status: 500 })).toBe(1);
+    expect(fx.emulator.counters.count({ route: 'identity.entra', status: 500 })).toBe(1);
   });
 });
