@@ -13,7 +13,6 @@ import {
   functionOffences,
   shapeOffences,
   sourceFiles,
-  type ShapeOffence,
 } from './source-shape.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,21 +63,7 @@ describe('the rules', () => {
   });
 });
 
-/**
- * Offenders that predate the check, as `file name`: each is being split (issue #8). The list only
- * shrinks — an entry that no longer offends fails the check too, so it is removed when it is fixed.
- */
-const NOT_YET_SPLIT: readonly string[] = [
-  'libs/keyvault-config/src/core/watcher.ts (file)',
-];
-
+// Every offender of issue #8 has been split: a file over its limit needs a `// size:` reason at its top.
 it('finds no source file or function over its limit', () => {
-  const offences = shapeOffences(ROOT);
-  const known = (o: ShapeOffence): boolean => NOT_YET_SPLIT.includes(`${o.file} ${o.name}`);
-  expect(describeOffences(offences.filter((o) => !known(o)))).toBe('');
-  const stillOffending = new Set(offences.filter(known).map((o) => `${o.file} ${o.name}`));
-  expect(
-    NOT_YET_SPLIT.filter((entry) => !stillOffending.has(entry)),
-    'fixed: remove from NOT_YET_SPLIT',
-  ).toEqual([]);
+  expect(describeOffences(shapeOffences(ROOT))).toBe('');
 });

@@ -2,7 +2,7 @@
  * The framework-agnostic core: no Nest import anywhere below this folder.
  */
 export { loadKeyVaultSecrets } from './loader.js';
-export { watchKeyVaultSecrets } from './watcher.js';
+export { watchKeyVaultSecrets } from './watch-secrets.js';
 export { KeyVaultConfigError, KeyVaultConfigErrorCode, isKeyVaultConfigError } from './errors.js';
 export type { KeyVaultConfigErrorDetails } from './errors.js';
 export { mapSecretName } from './key-mapping.js';

@@ -15,7 +15,7 @@ import type {
   KeyVaultWatcher,
 } from './interfaces.js';
 import { loadKeyVaultSecrets } from './loader.js';
-import { watchKeyVaultSecrets } from './watcher.js';
+import { watchKeyVaultSecrets } from './watch-secrets.js';
 
 interface AppSecrets {
   Database: { Password: string };

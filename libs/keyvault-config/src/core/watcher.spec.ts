@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KeyVaultKeyChange, KeyVaultRefreshState } from './interfaces.js';
 import type { RefreshSnapshot } from './snapshot-diff.js';
-import { evaluateRefreshHealth, Watcher } from './watcher.js';
+import { evaluateRefreshHealth } from './refresh-health.js';
+import { Watcher } from './watcher.js';
 import { MemoryLogger, snapshot } from '../testing/refresh.fixtures.js';
 
 const report = snapshot([['A', 'v1', 'a']]).report;

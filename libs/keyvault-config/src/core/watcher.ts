@@ -5,8 +5,7 @@
  * A {@link Watcher} owns the current snapshot (config, report, keys). Each cycle — run by its
  * {@link RefreshScheduler} (refresh-scheduler.ts) — asks its {@link RefreshSource} for the next
  * snapshot, diffs the two (snapshot-diff.ts), swaps them and emits the change event.
- * {@link openWatcher} wires it to the loader: the startup load keeps its session, and a cycle is the same
- * load again (`reloadForRefresh`) reusing unchanged values.
+ * `openWatcher` (watch-secrets.ts) wires it to the loader; its health is refresh-health.ts.
  *
  * Data flows one way: vault → loader → snapshot → diff → events; the Nest layer subscribes and writes
  * the changes into ConfigService.
@@ -16,14 +15,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { inspect, type InspectOptions } from 'node:util';
-import { DEFAULT_HEALTH_FAILURE_THRESHOLD } from './constants.js';
 import { CycleLogger } from './cycle-logger.js';
-import { exposeReferences } from './env-exposure.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type {
   KeyVaultChangeEvent,
   KeyVaultConfigLogger,
-  KeyVaultConfigOptions,
   KeyVaultHealth,
   KeyVaultKeyChange,
   KeyVaultLoadReport,
@@ -32,9 +28,8 @@ import type {
   KeyVaultWatcher,
   KeyVaultWatcherEvents,
 } from './interfaces.js';
-import { loadForRefresh, reloadForRefresh, type LoadedKey, type RememberedSecret } from './loader.js';
+import type { LoadedKey } from './merge.js';
 import { listenerThrew, refreshImpossible } from './messages/index.js';
-import { MountWatch } from './mount/mount-watch.js';
 import {
   RefreshScheduler,
   type RefreshCycleResult,
@@ -50,6 +45,7 @@ import {
   type RefreshSnapshot,
 } from './snapshot-diff.js';
 import { redactPayload } from './redaction.js';
+import { evaluateRefreshHealth } from './refresh-health.js';
 import { inspectWatcher, watcherView, type WatcherView } from './watcher-view.js';
 
 /**
@@ -63,33 +59,6 @@ export interface ReloadedSnapshot extends RefreshSnapshot {
 /** The vault side of a watcher (the loader): runs one detection and returns the new snapshot, or throws. */
 export interface RefreshSource {
   reload(signal: AbortSignal, logger: KeyVaultConfigLogger): Promise<ReloadedSnapshot>;
-}
-
-/**
- * Health from the state and the report: `up` while no cycle has failed since the last success,
- * `degraded` while 0 < consecutive failures < threshold (or when an `optional` startup load failed and
- * nothing loaded since), `down` from `threshold` consecutive failures on.
- */
-export function evaluateRefreshHealth(
-  state: KeyVaultRefreshState,
-  report: KeyVaultLoadReport,
-  threshold: number = DEFAULT_HEALTH_FAILURE_THRESHOLD,
-): KeyVaultHealth {
-  const failures = state.consecutiveFailures;
-  const startupFailed = report.error !== undefined && state.lastSuccessAt === undefined;
-  const status = failures >= threshold ? 'down' : failures > 0 || startupFailed ? 'degraded' : 'up';
-  const health: KeyVaultHealth = {
-    status,
-    vaults: [...report.vaults],
-    secrets: state.loaded,
-    consecutiveFailures: failures,
-  };
-  if (state.lastSuccessAt) health.lastRefreshAt = state.lastSuccessAt.toISOString();
-  if (state.intervalMs !== undefined) health.refreshIntervalMs = state.intervalMs;
-  if (state.failingSince) health.failingSince = state.failingSince.toISOString();
-  const lastError = state.lastError?.code ?? (startupFailed ? report.error?.code : undefined);
-  if (lastError) health.lastError = lastError;
-  return health;
 }
 
 /** Options of {@link Watcher} beyond the snapshot and the source. */
@@ -192,16 +161,14 @@ export class Watcher implements KeyVaultWatcher {
     event: E,
     listener: (...args: KeyVaultWatcherEvents[E]) => void,
   ): this {
-    (this.emitter.on as (e: E, l: typeof listener) => unknown)(event, listener);
-    return this;
+    return this.subscription('on', event, listener);
   }
 
   off<E extends keyof KeyVaultWatcherEvents>(
     event: E,
     listener: (...args: KeyVaultWatcherEvents[E]) => void,
   ): this {
-    (this.emitter.off as (e: E, l: typeof listener) => unknown)(event, listener);
-    return this;
+    return this.subscription('off', event, listener);
   }
 
   onKeyChange(
@@ -214,6 +181,16 @@ export class Watcher implements KeyVaultWatcher {
     };
     this.on('change', onChange);
     return () => this.off('change', onChange);
+  }
+
+  /** `on` and `off` through the typed emitter (its overloads do not narrow a generic event name). */
+  private subscription<E extends keyof KeyVaultWatcherEvents>(
+    method: 'on' | 'off',
+    event: E,
+    listener: (...args: KeyVaultWatcherEvents[E]) => void,
+  ): this {
+    (this.emitter[method] as (e: E, l: typeof listener) => unknown).call(this.emitter, event, listener);
+    return this;
   }
 
   private async cycle(signal: AbortSignal): Promise<RefreshCycleResult> {
@@ -260,77 +237,4 @@ export class Watcher implements KeyVaultWatcher {
       }
     }
   }
-}
-
-/**
- * Loads like `loadKeyVaultSecrets` and returns a watcher whose timer is not started yet (the Nest
- * module starts it after bootstrap). See {@link watchKeyVaultSecrets}.
- */
-export async function openWatcher(options: KeyVaultConfigOptions = {}): Promise<Watcher> {
-  const loaded = await loadForRefresh(options);
-  const { session } = loaded;
-  let previous: Map<string, RememberedSecret> = loaded.fetched;
-  const startupTimeline = loaded.result.report.timeline;
-  const source: RefreshSource | undefined = session && {
-    async reload(stop, logger) {
-      const fetched = new Map<string, RememberedSecret>();
-      try {
-        const next = await reloadForRefresh(session, { logger, stop, previous, fetched });
-        previous = fetched;
-        // A cycle's report keeps the startup load's timeline: how the app got its secrets at all.
-        const report = { ...next.result.report, ...(startupTimeline ? { timeline: startupTimeline } : {}) };
-        const { exposed } = session;
-        const accept = exposed && (() => void exposeReferences(next.references, exposed, session.logger));
-        return { config: next.result.config, report, keys: next.keys, ...(accept ? { accept } : {}) };
-      } catch (error) {
-        // What this failed cycle fetched is still right for its version: the retry reuses it.
-        previous = new Map([...previous, ...fetched]);
-        throw error;
-      }
-    },
-  };
-  const watcher = new Watcher(
-    { config: loaded.result.config, report: loaded.result.report, keys: loaded.keys },
-    source,
-    {
-      logger: loaded.logger,
-      intervalMs: session?.options.refreshIntervalMs,
-      healthFailureThreshold: session?.options.healthFailureThreshold,
-      unrecoverable: session ? undefined : loaded.result.report.error,
-    },
-  );
-  const dirs = session?.options.mounts.map((m) => m.dir) ?? [];
-  if (dirs.length > 0) {
-    const trigger = async (): Promise<void> => {
-      // A cycle already running may have read the directory before this change: run one after it.
-      if (watcher.state.refreshing) await watcher.refresh();
-      if (!watcher.state.stopped) await watcher.refresh();
-    };
-    const polling = session?.options.refreshIntervalMs !== undefined;
-    watcher.attach(new MountWatch({ dirs, trigger, logger: loaded.logger, polling }));
-  }
-  return watcher;
-}
-
-/**
- * Loads the secrets (as `loadKeyVaultSecrets` does) and keeps them current — secret rotation without
- * restart for apps without Nest:
- *
- * ```ts
- * const watcher = await watchKeyVaultSecrets({ refreshInterval: '5m' });
- * watcher.onKeyChange('Database.Password', () => pool.reconnect(watcher.get('Database.Password')));
- * process.on('SIGTERM', () => void watcher.stop());
- * ```
- *
- * With `refreshInterval` a cycle runs on that interval (±10 % jitter; the timer never keeps the process
- * alive); `refresh()` runs one on demand either way. Throws like `loadKeyVaultSecrets` when the startup
- * load fails (unless `optional: true`).
- */
-export async function watchKeyVaultSecrets<T = Record<string, unknown>>(
-  options: KeyVaultConfigOptions = {},
-): Promise<KeyVaultWatcher<T>> {
-  const watcher = await openWatcher(options);
-  watcher.start();
-  // The caller's declared shape (see KeyVaultWatcher): `config` is the loaded configuration.
-  return watcher as unknown as KeyVaultWatcher<T>;
 }

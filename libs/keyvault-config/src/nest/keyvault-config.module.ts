@@ -7,7 +7,8 @@ import {
   type KeyVaultLoadResult,
 } from '../core/index.js';
 import { rejectRefreshOptions } from '../core/loader.js';
-import { openWatcher, type Watcher } from '../core/watcher.js';
+import { openWatcher } from '../core/watch-secrets.js';
+import type { Watcher } from '../core/watcher.js';
 import { DeferredPromise } from './deferred-module.util.js';
 import { readEnvironment } from './env-file.util.js';
 import { KEYVAULT_LOGGER_CONTEXT, KEYVAULT_WATCHER } from './keyvault-config.constants.js';

@@ -14,7 +14,7 @@ import type {
   KeyVaultRefreshSummary,
   KeyVaultWatcher,
 } from '../interfaces.js';
-import { watchKeyVaultSecrets } from '../watcher.js';
+import { watchKeyVaultSecrets } from '../watch-secrets.js';
 
 let root: string;
 let cleanup: () => Promise<void>;
