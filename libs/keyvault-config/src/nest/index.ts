@@ -8,10 +8,5 @@ export type { KeyVaultIndicatorHealth } from './terminus-compat.util.js';
 export { keyVaultNamespace } from './keyvault-namespace.util.js';
 export type { KeyVaultValues } from './keyvault-namespace.util.js';
 export type { LoadCollisionPolicy } from './load-factory.guard.js';
-export type {
-  KeyVaultConfigFactoryOptions,
-  KeyVaultConfigModuleOptions,
-  KeyVaultConfigModuleShape,
-  KeyVaultEnvFileOptions,
-  KeyVaultTestingOptions,
-} from './keyvault-config-module.interfaces.js';
+// Every interface of the module's options (the file holds nothing else).
+export type * from './keyvault-config-module.interfaces.js';
