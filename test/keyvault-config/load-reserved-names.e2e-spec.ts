@@ -85,7 +85,7 @@ describe('reserved key segments', () => {
     untouched();
   });
 
-  it("a keyMapper's reserved result is skipped (not an invalid keyMapper); explicit mode skips too", async () => {
+  it("a keyMapper's reserved result is skipped (not an invalid keyMapper); an optional explicit secret too", async () => {
     const untouched = guardPrototype();
     const vault = await fx.freshVault([
       { name: 'Mapped', value: secretValue('m') },
@@ -105,7 +105,9 @@ describe('reserved key segments', () => {
     expect(logger.warnings()).toContainEqual(expect.stringContaining("'Mapped'"));
 
     const gets = vault.count('secrets.get', 200);
-    const explicit = await loadKeyVaultSecrets(vault.options({ logger, secrets: ['prototype', 'Other'] }));
+    const explicit = await loadKeyVaultSecrets(
+      vault.options({ logger, secrets: [{ name: 'prototype', optional: true }, 'Other'] }),
+    );
     expect(explicit.config).toEqual({ Other: secretValue('o') });
     expect(entry(explicit.report.entries, 'prototype')).toMatchObject({
       status: 'skipped',
@@ -113,6 +115,35 @@ describe('reserved key segments', () => {
     });
     expect(vault.count('secrets.get', 200) - gets).toBe(1); // the reserved one is never fetched
     expectNoCanary(listed.report, explicit.report, logger.lines);
+    untouched();
+  });
+
+  it('a required explicit secret with a reserved key is INVALID_OPTIONS, and nothing is fetched', async () => {
+    const untouched = guardPrototype();
+    const vault = await fx.freshVault([
+      { name: 'Other', value: secretValue('o') },
+      { name: 'prototype', value: secretValue('p') },
+    ]);
+    const gets = vault.count('secrets.get');
+    // A keyMapper's result (an explicit `key` with a reserved segment is refused by the option check).
+    const keyMapper = (name: string): string => (name === 'Flags' ? 'App.__proto__' : name);
+    const failure = await loadKeyVaultSecrets(
+      vault.options({ secrets: ['Other', 'Flags'], keyMapper }),
+    ).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 'INVALID_OPTIONS',
+      key: 'secrets',
+      secretName: 'Flags',
+      message: expect.stringMatching(
+        /^Invalid option `secrets`: 'Flags' maps to a key with the reserved segment '__proto__'/,
+      ),
+    });
+    const byDefaultMapping = await loadKeyVaultSecrets(vault.options({ secrets: ['prototype'] })).catch(
+      (error: unknown) => error,
+    );
+    expect(byDefaultMapping).toMatchObject({ code: 'INVALID_OPTIONS', secretName: 'prototype' });
+    expect(vault.count('secrets.get') - gets).toBe(0);
+    expectNoCanary(failure, byDefaultMapping);
     untouched();
   });
 

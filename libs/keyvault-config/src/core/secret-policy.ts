@@ -15,6 +15,7 @@ import {
   expiredSecretWarning,
   filterThrew,
   missingSecretWarning,
+  reservedExplicitSecret,
   reservedJsonKeyWarning,
   reservedKeyWarning,
   reservedReferenceWarning,
@@ -151,6 +152,19 @@ export function unmappableExplicitError(secretName: string, vault: string): KeyV
 }
 
 // ---------------------------------------------------------------------------------- reserved names
+
+/** INVALID_OPTIONS: a required explicit secret whose key has a reserved segment (never fetched). */
+export function reservedExplicitError(
+  secretName: string,
+  vault: string,
+  segment: string,
+): KeyVaultConfigError {
+  return new KeyVaultConfigError(
+    KeyVaultConfigErrorCode.InvalidOptions,
+    reservedExplicitSecret(secretName, segment),
+    { key: 'secrets', secretName, vault },
+  );
+}
 
 /**
  * Skips a secret whose key path has a reserved segment (SkipReason.ReservedName), after a warning naming

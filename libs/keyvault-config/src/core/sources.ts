@@ -8,7 +8,7 @@ import type { SecretProperties } from '@azure/keyvault-secrets';
 import { getVaultClient, type VaultClient } from './client.js';
 import { SkipReason } from './constants.js';
 import { accept, onClient, scheduleFetch } from './fetch.js';
-import { keyPathFor } from './key-mapping.js';
+import { keyPathFor, reservedSegmentOf } from './key-mapping.js';
 import { skip, type LoadContext, type Slot } from './load-context.js';
 import { toLoadFailure } from './load-failure.js';
 import type { ResolvedVaultSource } from './options.js';
@@ -21,6 +21,7 @@ import {
   runFilter,
   skippedAsReservedKey,
   skippedAsReservedVariable,
+  reservedExplicitError,
   unmappableExplicitError,
   unmappableNameWarning,
 } from './secret-policy.js';
@@ -128,15 +129,25 @@ function planListed(
 
 // -------------------------------------------------------------------------------------- explicit mode
 
-/** Plans the gets of a vault in explicit mode (no list call). */
+/**
+ * Plans the gets of a vault in explicit mode (no list call). Every name is mapped first, so a required
+ * secret that can never be delivered (no key, or a reserved segment) fails the load before any get.
+ */
 export async function loadExplicit(
   ctx: LoadContext,
   vault: ResolvedVaultSource,
   slots: Slot[],
 ): Promise<void> {
   const client = clientFor(ctx, vault);
-  for (const secret of vault.explicit ?? []) {
+  const planned = (vault.explicit ?? []).map((secret) => {
     const path = secret.keyPath ?? keyPathFor(vault, secret.name, secret.name);
+    if (path === undefined) throw unmappableExplicitError(secret.name, vault.host);
+    // A required secret that can never be delivered is a mistake in the options, not a skip.
+    const reserved = path && !secret.optional ? reservedSegmentOf(path) : undefined;
+    if (reserved) throw reservedExplicitError(secret.name, vault.host, reserved);
+    return { secret, path };
+  });
+  for (const { secret, path } of planned) {
     const slot: Slot = {
       subject: {
         key: path ? path.join('.') : secret.name,
@@ -151,7 +162,6 @@ export async function loadExplicit(
       skip(slot, SkipReason.Unmapped);
       continue;
     }
-    if (path === undefined) throw unmappableExplicitError(secret.name, vault.host);
     if (skippedAsReservedKey(ctx.logger, slot, path)) continue;
     const source = secret.optional ? 'explicit-optional' : 'explicit';
     scheduleFetch(ctx, { source, slot, path, client, version: secret.version });

@@ -604,11 +604,13 @@ describe('secret messages', () => {
       m.reservedKeyWarning('App--prototype', VAULT, 'prototype'),
       m.reservedJsonKeyWarning('Flags', VAULT, '__proto__'),
       m.reservedReferenceWarning({ key: 'a__constructor', secretName: 'Db', vault: VAULT }, 'constructor'),
+      m.reservedExplicitSecret('prototype', 'prototype'),
     ]).toMatchInlineSnapshot(`
       [
         "Secret 'App--prototype' in my-vault.vault.azure.net maps to a key with the reserved segment 'prototype' (a key segment that could reach Object.prototype); skipped. Rename the secret, or give it another key with keyMapper.",
         "Secret 'Flags' in my-vault.vault.azure.net is JSON with the reserved key '__proto__' inside (a key segment that could reach Object.prototype); skipped. Remove that key from the secret, or load it as text (parseJson: false).",
         "Environment variable a__constructor refers to secret 'Db' in my-vault.vault.azure.net, but its name has the reserved segment 'constructor' (a key segment that could reach Object.prototype); not resolved. Rename the variable.",
+        "Invalid option \`secrets\`: 'prototype' maps to a key with the reserved segment 'prototype' (a key segment that could reach Object.prototype), so it could never be loaded; give it another key ({ name: 'prototype', key: 'Some.Key' }) or mark it optional.",
       ]
     `);
   });

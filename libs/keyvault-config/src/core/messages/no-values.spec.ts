@@ -162,6 +162,7 @@ const functions: Record<string, Case[]> = {
   unmappableSecretWarning: [() => m.unmappableSecretWarning('Db--', 'v')],
   unmappableExplicitSecret: [() => m.unmappableExplicitSecret('Db--')],
   reservedKeyWarning: [() => m.reservedKeyWarning('Db', 'v', '__proto__')],
+  reservedExplicitSecret: [() => m.reservedExplicitSecret('Db', '__proto__')],
   reservedJsonKeyWarning: [() => m.reservedJsonKeyWarning('Db', 'v', '__proto__')],
   reservedReferenceWarning: [() => m.reservedReferenceWarning(secretSubject, 'constructor')],
   filterThrew: [() => m.filterThrew('Db')],

@@ -66,6 +66,11 @@ export function unmappableSecretWarning(secretName: string, vault: string): stri
 }
 
 /** An explicit secret whose name has an empty segment and no explicit key. */
+/** A required explicit secret whose key has a reserved segment: it could never be delivered. */
+export function reservedExplicitSecret(secretName: string, segment: string): string {
+  return `Invalid option \`secrets\`: '${secretName}' maps to a key with the reserved segment '${segment}' (${RESERVED_BECAUSE}), so it could never be loaded; give it another key ({ name: '${secretName}', key: 'Some.Key' }) or mark it optional.`;
+}
+
 export function unmappableExplicitSecret(secretName: string): string {
   return `Invalid option \`secrets\`: '${secretName}' does not map to a key (empty segment); give it a key ({ name: '${secretName}', key: 'Some.Key' }).`;
 }
