@@ -40,6 +40,9 @@ function entry(entries: KeyVaultReportEntry[], secretName: string): KeyVaultRepo
   return entries.find((e) => e.secretName === secretName);
 }
 
+/** Maps the secret `Flags` to a key with a reserved segment. */
+const flagsToProto = (name: string): string => (name === 'Flags' ? 'App.__proto__' : name);
+
 const reference = (url: string, name: string): string =>
   `@Microsoft.KeyVault(SecretUri=${url}/secrets/${name})`;
 
@@ -126,9 +129,8 @@ describe('reserved key segments', () => {
     ]);
     const gets = vault.count('secrets.get');
     // A keyMapper's result (an explicit `key` with a reserved segment is refused by the option check).
-    const keyMapper = (name: string): string => (name === 'Flags' ? 'App.__proto__' : name);
     const failure = await loadKeyVaultSecrets(
-      vault.options({ secrets: ['Other', 'Flags'], keyMapper }),
+      vault.options({ secrets: ['Other', 'Flags'], keyMapper: flagsToProto }),
     ).catch((error: unknown) => error);
     expect(failure).toMatchObject({
       code: 'INVALID_OPTIONS',

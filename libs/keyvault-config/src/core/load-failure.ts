@@ -14,7 +14,7 @@ import {
 } from './errors.js';
 import type { KeyVaultThrottlingFigures } from './interfaces.js';
 import type { LoadContext } from './load-context.js';
-import { loadTimedOut, throttledUntilDeadline } from './messages/index.js';
+import { loadTimedOut, throttledUntilDeadline, type PendingTokenAnswers } from './messages/index.js';
 import { ThrottleDeadlineError, type LoadThrottle } from './throttle-scope.js';
 
 /**
@@ -61,7 +61,7 @@ function throttledError(
 export function timeoutError(
   timeoutMs: number,
   hosts: string[],
-  pending?: { tokenPending: boolean; requests: string[] },
+  pending?: { token?: PendingTokenAnswers; requests: string[] },
   throttle?: LoadThrottle,
 ): KeyVaultConfigError {
   if (throttle && throttle.responses429 > 0) {

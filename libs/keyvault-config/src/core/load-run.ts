@@ -125,11 +125,11 @@ async function settleWithin(ctx: LoadContext, controller: AbortController, hosts
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const tokenPending = ctx.credential.tokenPending?.() === true;
+      const token = ctx.credential.pendingToken?.();
       const error = timeoutError(
         options.timeoutMs,
         hosts,
-        { tokenPending, requests: [...ctx.pending] },
+        { token, requests: [...ctx.pending] },
         ctx.throttle,
       );
       group.fail(error);

@@ -11,7 +11,7 @@ import { rememberFailureContext, type CredentialFailureContext } from './credent
 import type { KeyVaultConfigLogger, KeyVaultCredentialInfo } from './interfaces.js';
 import { authenticatedLine } from './messages/index.js';
 import { decodeTokenClaims } from './token-claims.js';
-import { TokenFlight } from './token-flight.js';
+import { TokenFlight, type TokenFlightAnswers } from './token-flight.js';
 
 /** The credential handed to every SecretClient, and what it knows about the last token. */
 export interface ResolvedCredential {
@@ -19,8 +19,11 @@ export interface ResolvedCredential {
   credential: TokenCredential;
   /** Which credential produced the last token, and its identity claims; `undefined` before the first token. */
   describe(): KeyVaultCredentialInfo | undefined;
-  /** True while a token request of this credential is unanswered (for TIMEOUT's message). */
-  tokenPending?(): boolean;
+  /**
+   * While a token request of this credential is unanswered: what the identity endpoint answered to it so
+   * far (for TIMEOUT's message); undefined when no token request is pending.
+   */
+  pendingToken?(): TokenFlightAnswers | undefined;
 }
 
 /** How a token's credential is named: by the chain's rules, or as the custom credential's class. */
@@ -46,8 +49,8 @@ class CredentialHandle implements ResolvedCredential {
     return this.credential.describe();
   }
 
-  tokenPending(): boolean {
-    return this.credential.tokenPending;
+  pendingToken(): TokenFlightAnswers | undefined {
+    return this.credential.pendingToken();
   }
 }
 
@@ -101,9 +104,16 @@ export class SharedCredential implements TokenCredential {
     return flight.join(options.abortSignal);
   }
 
-  /** True while a token request is in flight (what a load that timed out was waiting for). */
-  get tokenPending(): boolean {
-    return this.inFlight.size > 0;
+  /** The answers of the token requests in flight, together (what a load that timed out was waiting for). */
+  pendingToken(): TokenFlightAnswers | undefined {
+    if (this.inFlight.size === 0) return undefined;
+    const all: TokenFlightAnswers = { sent: 0, statuses: [], failed: 0 };
+    for (const { answers } of this.inFlight.values()) {
+      all.sent += answers.sent;
+      all.statuses.push(...answers.statuses);
+      all.failed += answers.failed;
+    }
+    return all;
   }
 
   private async acquire(scopes: string | string[], options: GetTokenOptions): Promise<AccessToken | null> {

@@ -7,7 +7,8 @@
  *
  * The flight's signal also reaches the HTTP requests of the credentials the library builds itself,
  * through {@link tokenRequestBoundHttpClient} (AsyncLocalStorage carries it down to the HTTP client),
- * so a hung identity socket is destroyed and cannot keep the process alive.
+ * so a hung identity socket is destroyed and cannot keep the process alive — and records what the
+ * identity endpoint answered (statuses only), so a TIMEOUT can say whether it failed or never answered.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
@@ -16,7 +17,26 @@ import { abortError } from './abort.js';
 import { TOKEN_ATTEMPT_TIMEOUT_MS } from './constants.js';
 import { TOKEN_REQUEST_ABORTED, tokenRequestTimedOut } from './messages/index.js';
 
-const flightSignal = new AsyncLocalStorage<AbortSignal>();
+/**
+ * What the identity endpoint answered to the HTTP requests of one token flight: statuses and counts,
+ * never a body (a token answer carries the token).
+ */
+export interface TokenFlightAnswers {
+  /** Requests sent through the library's HTTP client (0: a credential the library did not build). */
+  sent: number;
+  /** The HTTP status of each answer, in order. */
+  statuses: number[];
+  /** Requests that got no answer at all (refused, reset, unresolvable), the flight's own abort excepted. */
+  failed: number;
+}
+
+/** What a token flight's requests carry down to the HTTP client. */
+interface FlightScope {
+  signal: AbortSignal;
+  answers: TokenFlightAnswers;
+}
+
+const flightScope = new AsyncLocalStorage<FlightScope>();
 
 /**
  * The HTTP client of the credentials the library builds: ties each request made inside a token flight to
@@ -26,10 +46,20 @@ const flightSignal = new AsyncLocalStorage<AbortSignal>();
  */
 export function tokenRequestBoundHttpClient(inner: HttpClient = createDefaultHttpClient()): HttpClient {
   return {
-    sendRequest(request) {
-      const signal = flightSignal.getStore();
-      if (signal) request.abortSignal = request.abortSignal ? either(request.abortSignal, signal) : signal;
-      return inner.sendRequest(request);
+    async sendRequest(request) {
+      const flight = flightScope.getStore();
+      if (!flight) return inner.sendRequest(request);
+      const { signal, answers } = flight;
+      request.abortSignal = request.abortSignal ? either(request.abortSignal, signal) : signal;
+      answers.sent++;
+      try {
+        const response = await inner.sendRequest(request);
+        answers.statuses.push(response.status);
+        return response;
+      } catch (error) {
+        if (!signal.aborted) answers.failed++;
+        throw error;
+      }
     },
   };
 }
@@ -74,6 +104,8 @@ export class TokenFlight {
   private callers = 0;
   private done = false;
   readonly promise: Promise<AccessToken | null>;
+  /** What the identity endpoint answered so far (requests through tokenRequestBoundHttpClient). */
+  readonly answers: TokenFlightAnswers = { sent: 0, statuses: [], failed: 0 };
 
   /**
    * @param request asks the credential, with the flight's signal
@@ -89,7 +121,8 @@ export class TokenFlight {
         once: true,
       });
     });
-    const asked = flightSignal.run(this.controller.signal, () => request(this.controller.signal));
+    const scope: FlightScope = { signal: this.controller.signal, answers: this.answers };
+    const asked = flightScope.run(scope, () => request(this.controller.signal));
     this.promise = Promise.race([asked, given]).finally(() => this.end());
     this.promise.catch(() => undefined); // each caller observes it through its own race
     asked.catch(() => undefined); // a request answering after the flight was given up

@@ -31,28 +31,61 @@ export function loadTimedOut(p: {
   timeoutMs: number;
   hosts: readonly string[];
   vaultName: string;
-  /** A token request was still unanswered. */
-  tokenPending?: boolean;
+  /** A token request was still unanswered, with what the identity endpoint answered to it so far. */
+  token?: PendingTokenAnswers;
   /** Requests still unanswered: `the secret list of <host>`, `secret 'X' in <host>` (names only). */
   requests?: readonly string[];
 }): string {
   const where = p.hosts.length > 0 ? p.hosts.join(', ') : 'Key Vault';
-  return `Loading secrets from ${where} did not finish within timeoutMs (${p.timeoutMs} ms)${pendingPhrase(p)}. The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`${azKeyVaultShow(p.vaultName)}\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.`;
+  const failing = (p.token?.statuses.length ?? 0) > 0;
+  const fix = failing
+    ? "The identity endpoint answers but gives no token: it is the platform's (App Service, Functions, IMDS, AKS) — check that the app's managed identity is enabled and assigned, and the platform's status; raise `timeoutMs` to let the SDK retry longer."
+    : `The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`${azKeyVaultShow(p.vaultName)}\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.`;
+  return `Loading secrets from ${where} did not finish within timeoutMs (${p.timeoutMs} ms)${pendingPhrase(p)}. ${fix}`;
 }
 
 /** Most requests a TIMEOUT names one by one. */
 const NAMED_PENDING = 5;
 
-function pendingPhrase(p: { tokenPending?: boolean; requests?: readonly string[] }): string {
+/** What the identity endpoint answered to a token request still pending (statuses and counts only). */
+export interface PendingTokenAnswers {
+  /** Requests the library saw go out (0: a credential the library did not build). */
+  sent: number;
+  statuses: readonly number[];
+  /** Requests that got no answer at all (refused, reset, unresolvable). */
+  failed: number;
+}
+
+function pendingPhrase(p: { token?: PendingTokenAnswers; requests?: readonly string[] }): string {
   const requests = p.requests ?? [];
   const parts: string[] = [];
-  if (p.tokenPending) parts.push('the token request (the identity endpoint did not answer)');
+  if (p.token) parts.push(`the token request (${tokenAnswersPhrase(p.token)})`);
   if (requests.length > 0) {
     const named = requests.slice(0, NAMED_PENDING).join(', ');
     const more = requests.length > NAMED_PENDING ? ` and ${requests.length - NAMED_PENDING} more` : '';
     parts.push(`${named}${more}`);
   }
   return parts.length > 0 ? `; still waiting for ${parts.join('; ')}` : '';
+}
+
+/**
+ * `the identity endpoint answered HTTP 500 to 3 requests (retried by the SDK)`, that it could not be
+ * reached or did not answer, or that the credential (not one the library built) gave nothing.
+ */
+function tokenAnswersPhrase(token: PendingTokenAnswers): string {
+  if (token.sent === 0) return 'the credential has not returned a token';
+  const retried = token.sent > 1 ? ', retried by the SDK' : '';
+  const failed = `${token.failed} connection${token.failed === 1 ? '' : 's'} failed`;
+  if (token.statuses.length === 0) {
+    return token.failed > 0
+      ? `the identity endpoint could not be reached: ${failed}${retried}`
+      : 'the identity endpoint did not answer';
+  }
+  const counts = new Map<number, number>();
+  for (const status of token.statuses) counts.set(status, (counts.get(status) ?? 0) + 1);
+  const answered = [...counts].map(([status, n]) => `HTTP ${status} to ${n} request${n === 1 ? '' : 's'}`);
+  const also = token.failed > 0 ? `, and ${failed}` : '';
+  return `the identity endpoint answered ${answered.join(', ')}${also}${retried}`;
 }
 
 /** `optional: true` swallowed a failure; `failure` is the KeyVaultConfigError's message. */

@@ -616,6 +616,10 @@ describe('secret messages', () => {
   });
 });
 
+/** TIMEOUT's message with a token request still pending. */
+const timedOut = (token: m.PendingTokenAnswers): string =>
+  m.loadTimedOut({ timeoutMs: 1_500, hosts: [VAULT], vaultName: 'my-vault', token });
+
 describe('load messages', () => {
   it('say why a load ended without a configuration', () => {
     expect([
@@ -631,6 +635,24 @@ describe('load messages', () => {
         "Continuing without Key Vault values (optional: true). The vault v is unreachable (ECONNREFUSED).",
         "The refresh was stopped.",
         "The operation was aborted.",
+      ]
+    `);
+  });
+
+  it('say what the identity endpoint answered to a token request still pending at the deadline', () => {
+    expect([
+      timedOut({ sent: 4, statuses: [500, 500, 500, 503], failed: 0 }),
+      timedOut({ sent: 3, statuses: [500], failed: 2 }),
+      timedOut({ sent: 2, statuses: [], failed: 2 }),
+      timedOut({ sent: 1, statuses: [], failed: 0 }),
+      timedOut({ sent: 0, statuses: [], failed: 0 }),
+    ]).toMatchInlineSnapshot(`
+      [
+        "Loading secrets from my-vault.vault.azure.net did not finish within timeoutMs (1500 ms); still waiting for the token request (the identity endpoint answered HTTP 500 to 3 requests, HTTP 503 to 1 request, retried by the SDK). The identity endpoint answers but gives no token: it is the platform's (App Service, Functions, IMDS, AKS) — check that the app's managed identity is enabled and assigned, and the platform's status; raise \`timeoutMs\` to let the SDK retry longer.",
+        "Loading secrets from my-vault.vault.azure.net did not finish within timeoutMs (1500 ms); still waiting for the token request (the identity endpoint answered HTTP 500 to 1 request, and 2 connections failed, retried by the SDK). The identity endpoint answers but gives no token: it is the platform's (App Service, Functions, IMDS, AKS) — check that the app's managed identity is enabled and assigned, and the platform's status; raise \`timeoutMs\` to let the SDK retry longer.",
+        "Loading secrets from my-vault.vault.azure.net did not finish within timeoutMs (1500 ms); still waiting for the token request (the identity endpoint could not be reached: 2 connections failed, retried by the SDK). The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`az keyvault show --name my-vault\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.",
+        "Loading secrets from my-vault.vault.azure.net did not finish within timeoutMs (1500 ms); still waiting for the token request (the identity endpoint did not answer). The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`az keyvault show --name my-vault\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.",
+        "Loading secrets from my-vault.vault.azure.net did not finish within timeoutMs (1500 ms); still waiting for the token request (the credential has not returned a token). The vault, the network path or the identity endpoint is slow or not answering: check the vault URL (\`az keyvault show --name my-vault\`), proxies and firewalls, and that the managed identity endpoint answers; raise \`timeoutMs\` for very large vaults.",
       ]
     `);
   });
