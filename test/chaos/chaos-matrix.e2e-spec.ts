@@ -9,7 +9,9 @@
  * (inspected to full depth, cause chain included), report or health payload; no unhandled rejection.
  * A refresh-phase identity case starts its watcher with 1-second tokens, so the cycle must ask the
  * identity endpoint again (the SDK's cached token cannot hide the fault): the spec asserts the endpoint
- * was hit during the cycle. The matrix is printed as a table (case, outcome, time).
+ * was hit during the cycle. The matrix is printed as a table (case, outcome, time). That the process
+ * exits on its own after each kind of fault (startup load, and refresh cycle + stop()) is checked in
+ * processes of their own, by exit-on-own.e2e-spec.ts, which prints its table (case, outcome, exit after).
  */
 import { inspect } from 'node:util';
 import { ClientSecretCredential } from '@azure/identity';

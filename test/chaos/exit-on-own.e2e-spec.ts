@@ -9,7 +9,8 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, expect, it } from 'vitest';
+import type { FaultSpec } from 'keyvault-emulator';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertLibraryBuilt } from '../support/built-library.js';
 import { useEmulator, type FreshVault } from '../support/emulator.fixture.js';
 import { secretValue } from '../support/load-harness.js';
@@ -30,14 +31,29 @@ interface ChildResult {
   exitMs: number;
 }
 
-function runChild(mode: string, env: NodeJS.ProcessEnv): Promise<ChildResult> {
-  const child = spawn(process.execPath, [CHILD, mode], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs the child in `mode` until it exits (killed after HANG_BOUND_MS). With `onLoaded` (mode `watch`),
+ * that is awaited when the child says its startup load is done, then the child is told to go on.
+ */
+function runChild(
+  mode: string,
+  env: NodeJS.ProcessEnv,
+  onLoaded?: () => Promise<void>,
+): Promise<ChildResult> {
+  const child = spawn(process.execPath, [CHILD, mode], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  if (!onLoaded) child.stdin.end();
   let stdout = '';
   let stderr = '';
   let printedAt = 0;
+  let told = false;
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
-    printedAt ||= Date.now();
+    // The exit is timed from the result line (the last one), not from `loaded`.
+    printedAt = Date.now();
+    if (onLoaded && !told && stdout.includes('"phase":"loaded"')) {
+      told = true;
+      void onLoaded().then(() => child.stdin.end('go\n'));
+    }
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => {
@@ -138,4 +154,92 @@ it.each(HUNG_ENDPOINTS)('$name whose endpoint hangs: TIMEOUT, then the process e
   expect(result.exitMs).toBeLessThanOrEqual(EXIT_BOUND_MS);
   // The hang was met (not, say, a credential that gave up before asking).
   expect(fx.emulator.counters.count({ route: c.route })).toBeGreaterThan(0);
+});
+
+/**
+ * The chaos matrix's kinds of fault (chaos-matrix.e2e-spec.ts runs every case in this process) with the
+ * library's own credential, in a process of their own: after the startup load (whatever its outcome),
+ * and after a faulted refresh cycle and `stop()`, the process exits on its own within 2 s. One case per
+ * kind (body, status, connection, hang, identity), in sequence: identity faults are not per vault.
+ */
+interface ExitCase {
+  name: string;
+  faults: Array<Omit<FaultSpec, 'vault'>>;
+  /** The fault is the identity endpoint's: the refresh starts with 1-second tokens, so its cycle asks. */
+  identity?: true;
+}
+
+const EXIT_CASES: ExitCase[] = [
+  { name: 'get: 200 truncated', faults: [{ route: 'secrets.get', body: 'truncated' }] },
+  { name: 'list: HTML 200', faults: [{ route: 'secrets.list', body: 'html', status: 200 }] },
+  { name: 'get: 503', faults: [{ route: 'secrets.get', status: 503 }] },
+  { name: 'list: connection reset', faults: [{ route: 'secrets.list', reset: true }] },
+  { name: 'get: hang', faults: [{ route: 'secrets.get', hang: true }] },
+  { name: 'identity: 500', faults: [{ route: 'identity.appservice', status: 500 }], identity: true },
+];
+
+function addFaults(c: ExitCase, vault: FreshVault): void {
+  for (const fault of c.faults) fx.emulator.faults.add(c.identity ? fault : { ...fault, vault: vault.name });
+}
+
+async function exitVault(label: string): Promise<{ vault: FreshVault; env: NodeJS.ProcessEnv }> {
+  const vault = await fx.freshVault([{ name: 'Api--Key', value: secretValue(label) }]);
+  const env = fx.childEnv({ KEY_VAULT_URL: vault.url, AZURE_CLIENT_ID: vault.identity.clientId });
+  return { vault, env };
+}
+
+const exits: Array<{ case: string; phase: string; outcome: string; exitMs: number }> = [];
+
+/** Keeps a row of the printed table (case, phase, outcome, ms to exit). */
+function row(c: ExitCase, phase: string, result: ChildResult): void {
+  const outcome = String(result.lines.at(-1)?.outcome ?? result.code);
+  exits.push({ case: c.name, phase, outcome, exitMs: result.exitMs });
+}
+
+afterAll(() => {
+  const table = exits.map(
+    (r) =>
+      `| ${r.case.padEnd(24)} | ${r.phase.padEnd(7)} | ${r.outcome.padEnd(24)} | ${String(r.exitMs).padStart(5)} ms |`,
+  );
+  // oxlint-disable-next-line no-console -- the table is the suite's report
+  console.log(['| case | phase | outcome | exit after |', '|---|---|---|---|', ...table].join('\n'));
+});
+
+describe.each(EXIT_CASES)('$name', (c) => {
+  afterEach(() => fx.emulator.setTokenLifetime(3600));
+
+  it('startup load: an outcome, then the process exits on its own', async () => {
+    const { vault, env } = await exitVault('exit-load');
+    addFaults(c, vault);
+    const result = await runChild('default', env);
+    row(c, 'load', result);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(result.lines).toEqual([
+      { outcome: expect.stringMatching(/^config$|^[A-Z_]+$/), ms: expect.any(Number) },
+    ]);
+    expect(result.exitMs).toBeLessThanOrEqual(EXIT_BOUND_MS);
+  });
+
+  it('refresh cycle and stop(): an outcome, then the process exits on its own', async () => {
+    const { vault, env } = await exitVault('exit-refresh');
+    if (c.identity) fx.emulator.setTokenLifetime(1);
+    const asked = fx.emulator.counters.count({ route: 'identity.appservice' });
+    const result = await runChild('watch', env, async () => {
+      // Past the startup token's expiry, so the cycle must ask the failing endpoint.
+      if (c.identity) await new Promise((done) => setTimeout(done, 1_200));
+      addFaults(c, vault);
+    });
+    row(c, 'refresh', result);
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    // An identity case cannot get a token, so its cycle keeps the last-known-good configuration.
+    const outcome = c.identity ? /^kept \([A-Z_]+\)$/ : /^config$|^kept \([A-Z_]+\)$/;
+    expect(result.lines).toEqual([
+      { phase: 'loaded' },
+      { outcome: expect.stringMatching(outcome), ms: expect.any(Number) },
+    ]);
+    // The startup load asked once; an identity case's cycle asked (and met the fault) again.
+    const tokenRequests = fx.emulator.counters.count({ route: 'identity.appservice' }) - asked;
+    expect(tokenRequests).toBeGreaterThan(c.identity ? 1 : 0);
+    expect(result.exitMs).toBeLessThanOrEqual(EXIT_BOUND_MS);
+  });
 });
