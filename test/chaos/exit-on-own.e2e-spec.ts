@@ -18,7 +18,8 @@ import { secretValue } from '../support/load-harness.js';
 const CHILD = fileURLToPath(new URL('./fixtures/exit-child.mjs', import.meta.url));
 const EXIT_BOUND_MS = 2_000;
 const HANG_BOUND_MS = 20_000;
-const fx = useEmulator();
+// With the emulated AKS workload identity (a federated token file and Entra ID's token exchange).
+const fx = useEmulator({ workloadIdentity: true });
 
 beforeAll(() => assertLibraryBuilt('dist/core/index.js'));
 afterEach(() => fx.emulator.faults.clear());
@@ -102,10 +103,6 @@ const entra = (vars: Record<string, string>): Record<string, string> => ({
   ...vars,
 });
 
-// Not AKS workload identity: when its token request to Entra ID is given up, DefaultAzureCredential
-// goes on to ManagedIdentityCredential, whose token exchange builds a WorkloadIdentityCredential of its
-// own without the options it was given (@azure/identity 4.13), so no HTTP client of ours reaches that
-// second request — see the CHANGELOG's known issues.
 const HUNG_ENDPOINTS: HungEndpoint[] = [
   {
     name: 'App Service managed identity',
@@ -128,6 +125,17 @@ const HUNG_ENDPOINTS: HungEndpoint[] = [
     route: 'identity.imds',
     platform: 'imds',
     vars: (vault) => ({ AZURE_CLIENT_ID: vault.identity.clientId }),
+  },
+  {
+    // DefaultAzureCredential would go on to ManagedIdentityCredential, whose token exchange builds a
+    // WorkloadIdentityCredential of its own without the HTTP client it was given (@azure/identity 4.13).
+    name: 'AKS workload identity (federated token → Entra ID)',
+    route: 'identity.entra',
+    platform: 'none',
+    vars: () => {
+      const { clientId, tokenFile } = fx.emulator.workloadIdentity!;
+      return entra({ AZURE_CLIENT_ID: clientId, AZURE_FEDERATED_TOKEN_FILE: tokenFile });
+    },
   },
   {
     name: 'service principal (MSAL → Entra ID)',

@@ -21,6 +21,7 @@
  * no IMDS probe — not a copy of the chain's entry.
  */
 import type { TokenCredential } from '@azure/core-auth';
+import type { HttpClient } from '@azure/core-rest-pipeline';
 import {
   AzureCliCredential,
   AzureDeveloperCliCredential,
@@ -51,6 +52,8 @@ export type DefaultChainCredentialName = (typeof DEFAULT_CHAIN_CREDENTIAL_NAMES)
 export interface ChainCredentialBuildOptions {
   /** Client id of a user-assigned managed identity or a workload identity (default: AZURE_CLIENT_ID). */
   managedIdentityClientId?: string;
+  /** The HTTP client of the credentials that make HTTP requests (environment, workload and managed identity). */
+  httpClient?: HttpClient;
 }
 
 /** One credential of the default chain. */
@@ -67,23 +70,31 @@ export interface ChainCredential {
 const clientIdOf = (options?: ChainCredentialBuildOptions): string | undefined =>
   options?.managedIdentityClientId ?? process.env.AZURE_CLIENT_ID;
 
+const httpClientOf = (options?: ChainCredentialBuildOptions): { httpClient?: HttpClient } =>
+  options?.httpClient ? { httpClient: options.httpClient } : {};
+
 const CHAIN: readonly ChainCredential[] = [
   {
     name: 'EnvironmentCredential',
     group: 'prod',
-    build: () => new EnvironmentCredential(authorityHostOptions()),
+    build: (options) => new EnvironmentCredential({ ...authorityHostOptions(), ...httpClientOf(options) }),
   },
   {
     name: 'WorkloadIdentityCredential',
     group: 'prod',
     needs: credentialNeeds.workloadIdentity,
     build: (options) =>
-      new WorkloadIdentityCredential({ clientId: clientIdOf(options), ...authorityHostOptions() }),
+      new WorkloadIdentityCredential({
+        clientId: clientIdOf(options),
+        ...authorityHostOptions(),
+        ...httpClientOf(options),
+      }),
   },
   {
     name: 'ManagedIdentityCredential',
     group: 'prod',
-    build: (options) => new ManagedIdentityCredential({ clientId: clientIdOf(options) }),
+    build: (options) =>
+      new ManagedIdentityCredential({ clientId: clientIdOf(options), ...httpClientOf(options) }),
   },
   { name: 'VisualStudioCodeCredential', group: 'dev', build: () => new VisualStudioCodeCredential() },
   { name: 'AzureCliCredential', group: 'dev', build: () => new AzureCliCredential() },

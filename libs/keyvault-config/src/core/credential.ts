@@ -4,9 +4,10 @@
  * tells each load's logger once, and turns "no credential worked" into one readable CREDENTIAL_UNAVAILABLE.
  *
  * Public data only. The library does not look inside DefaultAzureCredential (its credential list is a
- * private field of ChainedTokenCredential) and does not rebuild the chain from public classes either —
- * credential-chain.ts says why (internal factories, options and classes; a rebuilt chain would drift and
- * change who we authenticate as). Instead:
+ * private field of ChainedTokenCredential), and rebuilds the chain from public classes only where the SDK
+ * builds one of its credentials without the options it was given (createDefaultChain) — credential-chain.ts
+ * says why not elsewhere (internal factories, options and classes; a rebuilt chain would drift and change
+ * who we authenticate as). Instead:
  * - who: the token's claims (token-claims.ts) — identifiers only, never the token;
  * - which credential and how: those claims, the platform's environment and the chain's list of
  *   credentials (credential-attribution.ts);
@@ -104,51 +105,86 @@ function invalidTokenCredentials(error: unknown): KeyVaultConfigError {
 /** `DefaultAzureCredential`'s retry of a managed identity (its own default for that credential). */
 const MANAGED_IDENTITY_RETRY = { maxRetries: 5, retryDelayInMs: 800 } as const;
 
+/** The default credential and the list of credentials it tries (for attribution and CREDENTIAL_UNAVAILABLE). */
+interface DefaultChain {
+  chain: TokenCredential;
+  credentials: readonly ChainCredential[];
+}
+
 /**
- * `DefaultAzureCredential` with the library's options — except for `AZURE_TOKEN_CREDENTIALS=
- * ManagedIdentityCredential`, where @azure/identity 4.13 builds that one credential without the options
- * it was given (`managedIdentityClientId` and the bound HTTP client would be ignored): the library then
- * builds the same chain of one from public classes, with them. A ChainedTokenCredential, so a failure is
- * the same AggregateAuthenticationError `DefaultAzureCredential` throws.
+ * AKS workload identity (a federated token file, a tenant and a client id) under the whole chain or
+ * `prod`: there `DefaultAzureCredential`'s ManagedIdentityCredential is the same token exchange again,
+ * through a WorkloadIdentityCredential it builds without the options it was given (@azure/identity
+ * 4.13) — so after a given-up request to Entra ID its second, hung socket kept the process alive.
+ */
+function isWorkloadIdentityChain(
+  clientId: string | undefined,
+  tokenCredentials: string | undefined,
+): boolean {
+  const value = tokenCredentials?.trim().toLowerCase();
+  const env = process.env;
+  return (
+    (value === undefined || value === '' || value === 'prod') &&
+    Boolean(clientId && env.AZURE_TENANT_ID && env.AZURE_FEDERATED_TOKEN_FILE)
+  );
+}
+
+/**
+ * `DefaultAzureCredential` with the library's options — except where @azure/identity 4.13 builds a
+ * credential of the chain without the options it was given (`managedIdentityClientId` and the bound
+ * HTTP client would be ignored), where the library builds the same chain from public classes with them,
+ * as a ChainedTokenCredential (so a failure is the same AggregateAuthenticationError):
+ * - `AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential`: that one credential, with the SDK's DAC retry;
+ * - AKS workload identity ({@link isWorkloadIdentityChain}): the chain's credentials without the
+ *   ManagedIdentityCredential that would repeat the token exchange, and without BrokerCredential (not
+ *   exported; an interactive developer login, never on a pod).
  */
 function createDefaultChain(
   managedIdentityClientId: string | undefined,
   tokenCredentials: string | undefined,
-): TokenCredential {
+): DefaultChain {
   // Lets a given-up token request destroy its socket (token-flight.ts).
   const httpClient = tokenRequestBoundHttpClient();
   if (tokenCredentials?.trim().toLowerCase() === 'managedidentitycredential') {
     const clientId = managedIdentityClientId ?? process.env.AZURE_CLIENT_ID;
-    return new ChainedTokenCredential(
+    const chain = new ChainedTokenCredential(
       new ManagedIdentityCredential({
         ...(clientId ? { clientId } : {}),
         retryOptions: MANAGED_IDENTITY_RETRY,
         httpClient,
       }),
     );
+    return { chain, credentials: defaultChainCredentials(tokenCredentials)! };
   }
-  return new DefaultAzureCredential({
+  if (isWorkloadIdentityChain(managedIdentityClientId ?? process.env.AZURE_CLIENT_ID, tokenCredentials)) {
+    const credentials = defaultChainCredentials(tokenCredentials)!.filter(
+      (c) => c.build !== undefined && c.name !== 'ManagedIdentityCredential',
+    );
+    const built = credentials.map((c) => c.build!({ managedIdentityClientId, httpClient }));
+    return { chain: new ChainedTokenCredential(...built), credentials };
+  }
+  const chain = new DefaultAzureCredential({
     ...(managedIdentityClientId ? { managedIdentityClientId } : {}),
     // Loopback AZURE_AUTHORITY_HOST (the emulator) only: no instance discovery on the public cloud.
     ...authorityHostOptions(),
     httpClient,
   });
+  // The SDK accepted the value; a value our list does not know (a newer SDK) describes the whole chain.
+  return { chain, credentials: defaultChainCredentials(tokenCredentials) ?? defaultChainCredentials()! };
 }
 
 function createDefaultShared(
   managedIdentityClientId: string | undefined,
   context: CredentialFailureContext,
 ): SharedCredential {
-  let chain: TokenCredential;
+  let defaults: DefaultChain;
   try {
-    chain = createDefaultChain(managedIdentityClientId, context.tokenCredentials);
+    defaults = createDefaultChain(managedIdentityClientId, context.tokenCredentials);
   } catch (error) {
     // The constructor only throws for an invalid AZURE_TOKEN_CREDENTIALS (or requiredEnvVars, unused here).
     throw invalidTokenCredentials(error);
   }
-  // The SDK accepted the value; a value our list does not know (a newer SDK) describes the whole chain.
-  const credentials: readonly ChainCredential[] =
-    defaultChainCredentials(context.tokenCredentials) ?? defaultChainCredentials()!;
+  const { chain, credentials } = defaults;
   const names = credentials.map((c) => c.name);
   const attribute: Attribute = (token) =>
     attributeChainToken({
