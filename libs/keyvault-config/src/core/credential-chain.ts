@@ -18,7 +18,9 @@
  *
  * `build` is for callers that want to try one credential by itself (a `doctor` command, issue #14): it
  * uses only public classes and public options, so it is the *standalone* form of that credential — e.g.
- * no IMDS probe — not a copy of the chain's entry.
+ * no IMDS probe — not a copy of the chain's entry. credential.ts also chains them where the SDK's own
+ * chain loses the options it was given (AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential, AKS workload
+ * identity): there no entry needs the IMDS probe, so the standalone form is the chain's.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { HttpClient } from '@azure/core-rest-pipeline';
