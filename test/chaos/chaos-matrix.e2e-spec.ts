@@ -9,9 +9,13 @@
  * (inspected to full depth, cause chain included), report or health payload; no unhandled rejection.
  * A refresh-phase identity case starts its watcher with 1-second tokens, so the cycle must ask the
  * identity endpoint again (the SDK's cached token cannot hide the fault): the spec asserts the endpoint
- * was hit during the cycle. The matrix is printed as a table (case, outcome, time). That the process
- * exits on its own after each kind of fault (startup load, and refresh cycle + stop()) is checked in
- * processes of their own, by exit-on-own.e2e-spec.ts, which prints its table (case, outcome, exit after).
+ * was hit during the cycle. After every case (the load settled, or the watcher stopped) the worker's
+ * active resources are back to what they were before it within 2 s (test/support/exit-probe.ts: the
+ * emulator's side of a connection is unref'd, as if it were another process): nothing the library
+ * started holds the process — except a case marked `holdsProcess`, a known issue asserted as such.
+ * The matrix is printed as a table (case, phase, outcome, time, exit). That the process really exits
+ * on its own after each kind of fault is also checked in processes of their own, by
+ * exit-on-own.e2e-spec.ts, which prints its table (case, outcome, exit after).
  */
 import { inspect } from 'node:util';
 import { ClientSecretCredential } from '@azure/identity';
@@ -19,11 +23,14 @@ import type { FaultSpec, VaultRoleAlias } from 'keyvault-emulator';
 import { isKeyVaultConfigError, loadKeyVaultSecrets, watchKeyVaultSecrets } from 'nestjs-keyvault-config';
 import { afterAll, describe, expect, it } from 'vitest';
 import { useEmulator, type FreshVault, type VaultLoadOptions } from '../support/emulator.fixture.js';
+import { activeResources, backToBaseline } from '../support/exit-probe.js';
 import { CANARY, expectNoCanary, secretValue } from '../support/load-harness.js';
 
 const fx = useEmulator();
 const DEADLINE_MS = 1_500;
-const rows: Array<{ case: string; phase: string; outcome: string; ms: number }> = [];
+/** The issue's contract for "the process exits on its own" after a settled load or a stop(). */
+const EXIT_BOUND_MS = 2_000;
+const rows: Array<{ case: string; phase: string; outcome: string; ms: number; exit: number }> = [];
 const rejections: unknown[] = [];
 const onRejection = (reason: unknown): void => void rejections.push(reason);
 process.on('unhandledRejection', onRejection);
@@ -55,6 +62,11 @@ interface ChaosCase {
   options?: (vault: FreshVault) => Partial<VaultLoadOptions>;
   /** Done before the faulted load or refresh (after the watcher started). */
   before?: (vault: FreshVault) => void | Promise<void>;
+  /**
+   * Why the process is still held after the case (a known issue): the check then asserts it is held,
+   * so it fails once that is fixed.
+   */
+  holdsProcess?: string;
   /** Why the case has no refresh phase. */
   noRefresh?: string;
   /** What the startup load's error message must say (the fix it offers). */
@@ -162,6 +174,8 @@ const CASES: ChaosCase[] = [
     tokenRoute: 'identity.entra',
     options: () => ({ credential: entraCredential() }),
     identityFaults: [{ route: 'identity.entra', hang: true }],
+    holdsProcess:
+      "the user's own credential: the library cannot close its hung socket (CHANGELOG, known issues)",
   },
   ...tokenShapeCases('Entra token', 'identity.entra'),
 ];
@@ -291,11 +305,24 @@ function expectedConfig(c: ChaosCase, api: string): unknown {
   return { Api: { Key: secretValue(api) }, Db: { Password: secretValue('db') } };
 }
 
+/**
+ * Nothing the load or the watcher started still holds the process (see exit-probe.ts), within the
+ * issue's 2 s — or, for a known issue, something still does.
+ */
+function expectExit(c: ChaosCase, left: string[], when: string): void {
+  const message = c.holdsProcess
+    ? `no longer held ${when}: ${c.holdsProcess}`
+    : `held ${when}: ${left.join(', ')}`;
+  expect(left.length > 0, message).toBe(c.holdsProcess !== undefined);
+}
+
 describe.each(CASES)('$name', (c) => {
   it('startup load: a whole config or one coded error, in time, leaking nothing', async () => {
     const vault = await vaultFor(c, true);
     const options = vault.options({ timeoutMs: DEADLINE_MS, maxRetries: 1, ...c.options?.(vault) });
+    const baseline = activeResources();
     const run = await timed(() => loadKeyVaultSecrets(options));
+    const exit = await backToBaseline(baseline, EXIT_BOUND_MS);
     const outcome =
       run.error === undefined ? `config (${run.value!.report.loaded} keys)` : outcomeOf(run.error);
     expect(run.value?.config ?? null).toEqual(run.error === undefined ? expectedConfig(c, 'api') : null);
@@ -305,7 +332,8 @@ describe.each(CASES)('$name', (c) => {
     expect(inspect(run.error, { depth: Infinity })).not.toContain(CANARY);
     expectNoCanary(run.error, run.value?.report, vault.logger.lines);
     expectNoToken(run.error, run.value?.report, vault.logger.lines);
-    rows.push({ case: c.name, phase: 'load', outcome, ms: Math.round(run.ms) });
+    rows.push({ case: c.name, phase: 'load', outcome, ms: Math.round(run.ms), exit: exit.ms });
+    expectExit(c, exit.left, 'after the load');
   });
 
   it.skipIf(c.noRefresh !== undefined)(
@@ -314,6 +342,7 @@ describe.each(CASES)('$name', (c) => {
       const vault = await vaultFor(c, false);
       // A case about the token: 1-second tokens from the start, so the cycle cannot use a cached one.
       if (c.tokenRoute) fx.emulator.setTokenLifetime(1);
+      const baseline = activeResources();
       const watcher = await watchKeyVaultSecrets(
         vault.options({ timeoutMs: DEADLINE_MS, maxRetries: 1, ...c.options?.(vault) }),
       );
@@ -356,12 +385,15 @@ describe.each(CASES)('$name', (c) => {
       expectNoToken(summary, watcher.report, watcher.health(), watcher.state, vault.logger.lines);
       const stop = await timed(() => watcher.stop());
       expect(stop.ms).toBeLessThan(1_000);
+      const exit = await backToBaseline(baseline, EXIT_BOUND_MS);
       rows.push({
         case: c.name,
         phase: 'refresh',
         outcome: summary.ok ? 'config' : `kept (${summary.error?.code})`,
         ms: Math.round(run.ms),
+        exit: exit.ms,
       });
+      expectExit(c, exit.left, 'after stop()');
     },
   );
 });
@@ -374,8 +406,8 @@ afterAll(() => {
   process.off('unhandledRejection', onRejection);
   const table = rows.map(
     (r) =>
-      `| ${r.case.padEnd(34)} | ${r.phase.padEnd(7)} | ${r.outcome.padEnd(28)} | ${String(r.ms).padStart(5)} ms |`,
+      `| ${r.case.padEnd(34)} | ${r.phase.padEnd(7)} | ${r.outcome.padEnd(28)} | ${String(r.ms).padStart(5)} ms | ${r.exit > EXIT_BOUND_MS ? 'held' : `${String(r.exit).padStart(4)} ms`} |`,
   );
   // oxlint-disable-next-line no-console -- the matrix is the suite's report
-  console.log(['| case | phase | outcome | time |', '|---|---|---|---|', ...table].join('\n'));
+  console.log(['| case | phase | outcome | time | exit |', '|---|---|---|---|---|', ...table].join('\n'));
 });
