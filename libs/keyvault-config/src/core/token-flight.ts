@@ -15,19 +15,11 @@ import type { AccessToken, GetTokenOptions } from '@azure/core-auth';
 import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
 import { abortError } from './abort.js';
 import { TOKEN_ATTEMPT_TIMEOUT_MS } from './constants.js';
-import { TOKEN_REQUEST_ABORTED, tokenRequestTimedOut } from './messages/index.js';
+import { TOKEN_REQUEST_ABORTED, tokenRequestTimedOut, type PendingTokenAnswers } from './messages/index.js';
 
-/**
- * What the identity endpoint answered to the HTTP requests of one token flight: statuses and counts,
- * never a body (a token answer carries the token).
- */
-export interface TokenFlightAnswers {
-  /** Requests sent through the library's HTTP client (0: a credential the library did not build). */
-  sent: number;
-  /** The HTTP status of each answer, in order. */
+/** What the identity endpoint answered to one token flight's requests (TIMEOUT's message reads it). */
+export interface TokenFlightAnswers extends PendingTokenAnswers {
   statuses: number[];
-  /** Requests that got no answer at all (refused, reset, unresolvable), the flight's own abort excepted. */
-  failed: number;
 }
 
 /** What a token flight's requests carry down to the HTTP client. */

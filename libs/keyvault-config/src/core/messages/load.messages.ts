@@ -47,12 +47,16 @@ export function loadTimedOut(p: {
 /** Most requests a TIMEOUT names one by one. */
 const NAMED_PENDING = 5;
 
-/** What the identity endpoint answered to a token request still pending (statuses and counts only). */
+/**
+ * What the identity endpoint answered to a token request still pending: statuses and counts, never a
+ * body (a token answer carries the token). Recorded by token-flight.ts.
+ */
 export interface PendingTokenAnswers {
-  /** Requests the library saw go out (0: a credential the library did not build). */
+  /** Requests sent through the library's HTTP client (0: a credential the library did not build). */
   sent: number;
+  /** The HTTP status of each answer, in order. */
   statuses: readonly number[];
-  /** Requests that got no answer at all (refused, reset, unresolvable). */
+  /** Requests that got no answer at all (refused, reset, unresolvable), the flight's own abort excepted. */
   failed: number;
 }
 
@@ -69,7 +73,7 @@ function pendingPhrase(p: { token?: PendingTokenAnswers; requests?: readonly str
 }
 
 /**
- * `the identity endpoint answered HTTP 500 to 3 requests (retried by the SDK)`, that it could not be
+ * `the identity endpoint answered HTTP 500 to 3 requests, retried by the SDK`, that it could not be
  * reached or did not answer, or that the credential (not one the library built) gave nothing.
  */
 function tokenAnswersPhrase(token: PendingTokenAnswers): string {

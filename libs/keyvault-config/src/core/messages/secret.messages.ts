@@ -65,12 +65,12 @@ export function unmappableSecretWarning(secretName: string, vault: string): stri
   return `Secret '${secretName}' in ${vault} does not map to a configuration key (empty segment); skipped.`;
 }
 
-/** An explicit secret whose name has an empty segment and no explicit key. */
 /** A required explicit secret whose key has a reserved segment: it could never be delivered. */
 export function reservedExplicitSecret(secretName: string, segment: string): string {
   return `Invalid option \`secrets\`: '${secretName}' maps to a key with the reserved segment '${segment}' (${RESERVED_BECAUSE}), so it could never be loaded; give it another key ({ name: '${secretName}', key: 'Some.Key' }) or mark it optional.`;
 }
 
+/** An explicit secret whose name has an empty segment and no explicit key. */
 export function unmappableExplicitSecret(secretName: string): string {
   return `Invalid option \`secrets\`: '${secretName}' does not map to a key (empty segment); give it a key ({ name: '${secretName}', key: 'Some.Key' }).`;
 }
