@@ -24,7 +24,7 @@ import { isKeyVaultConfigError, loadKeyVaultSecrets, watchKeyVaultSecrets } from
 import { afterAll, describe, expect, it } from 'vitest';
 import { useEmulator, type FreshVault, type VaultLoadOptions } from '../support/emulator.fixture.js';
 import { activeResources, backToBaseline } from '../support/exit-probe.js';
-import { CANARY, expectNoCanary, secretValue } from '../support/load-harness.js';
+import { CANARY, expectNoCanary, expectNoToken, secretValue } from '../support/load-harness.js';
 
 const fx = useEmulator();
 const DEADLINE_MS = 1_500;
@@ -240,23 +240,6 @@ async function startupTokenExpired(route: NonNullable<ChaosCase['tokenRoute']>):
 /** The failure streak and the error a refresh state holds. */
 function failureOf(state: { consecutiveFailures: number; lastError?: { code: string } }) {
   return { failures: state.consecutiveFailures, code: state.lastError?.code };
-}
-
-/** A JWT (every token the emulator issues is one): no part of one may reach any output. */
-const JWT = /eyJ[\w-]{6,}\.eyJ[\w-]{6,}/;
-
-/** Fails if a token appears in these (inspected to full depth with hidden fields, and as JSON). */
-function expectNoToken(...things: unknown[]): void {
-  for (const thing of things) {
-    let text = inspect(thing, { depth: Infinity, showHidden: true, getters: true });
-    for (let e: unknown = thing; e instanceof Error; e = e.cause) text += `\n${e.message}\n${e.stack}`;
-    try {
-      text += JSON.stringify(thing) ?? '';
-    } catch {
-      // circular: inspect covered it
-    }
-    expect(text.match(JWT)?.[0], 'a token reached the output').toBeUndefined();
-  }
 }
 
 function outcomeOf(error: unknown): string {

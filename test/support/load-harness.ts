@@ -62,6 +62,23 @@ export function expectNoCanary(...things: unknown[]): void {
   }
 }
 
+/** A JWT (every token the emulator issues is one): no part of one may reach any output. */
+const JWT = /eyJ[\w-]{6,}\.eyJ[\w-]{6,}/;
+
+/** Fails if a token appears in these (inspected to full depth with hidden fields, and as JSON). */
+export function expectNoToken(...things: unknown[]): void {
+  for (const thing of things) {
+    let text = inspect(thing, { depth: Infinity, showHidden: true, getters: true });
+    for (let e: unknown = thing; e instanceof Error; e = e.cause) text += `\n${e.message}\n${e.stack}`;
+    try {
+      text += JSON.stringify(thing) ?? '';
+    } catch {
+      // circular: inspect covered it
+    }
+    expect(text.match(JWT)?.[0], 'a token reached the output').toBeUndefined();
+  }
+}
+
 /** Runs `fn`, expecting it to reject; returns the error. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
   try {
