@@ -139,9 +139,25 @@ describe('the 2017-09-01 App Service protocol (--legacy-msi)', () => {
   });
 });
 
-/** Runs the built command line until it printed `lines` lines, then stops it. */
-function cliLines(args: string[], lines: number): Promise<{ names: string[]; env: Record<string, string> }> {
+interface CliLines {
+  names: string[];
+  env: Record<string, string>;
+  /** SIGTERM, resolved once the command line exited (it removes its temporary files on the way out). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the built command line until it printed `lines` lines and hands them over while it still runs: the
+ * files its lines name (the service principal's certificate) live in a directory it deletes on SIGTERM, so
+ * a test reads them before `stop()`, never after.
+ */
+function cliLines(args: string[], lines: number): Promise<CliLines> {
   const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = (): Promise<void> => {
+    child.kill('SIGTERM');
+    return exited;
+  };
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -150,13 +166,13 @@ function cliLines(args: string[], lines: number): Promise<{ names: string[]; env
       stdout += chunk.toString();
       const all = stdout.split('\n').filter(Boolean);
       if (all.length >= lines) {
-        // A moment for any stray extra line to show up before stopping.
+        // A moment for any stray extra line to show up before handing the lines over.
         setTimeout(() => {
           const printed = stdout.split('\n').filter(Boolean);
-          child.kill('SIGTERM');
           resolve({
             names: printed.map((l) => l.split('=')[0]),
             env: Object.fromEntries(printed.map((l) => [l.split('=')[0], l.slice(l.indexOf('=') + 1)])),
+            stop,
           });
         }, 300);
       }
@@ -175,7 +191,8 @@ const FIVE = [
 
 describe('the command line', () => {
   it('--workload-identity adds AZURE_AUTHORITY_HOST, AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_FEDERATED_TOKEN_FILE', async () => {
-    const { names, env } = await cliLines(['--workload-identity'], 9);
+    const { names, env, stop } = await cliLines(['--workload-identity'], 9);
+    await stop();
     expect(names).toEqual([
       ...FIVE,
       'AZURE_AUTHORITY_HOST',
@@ -187,7 +204,14 @@ describe('the command line', () => {
   });
 
   it('--service-principal adds the tenant, client id, secret, authority host and certificate path', async () => {
-    const { names, env } = await cliLines(['--service-principal'], 10);
+    const { names, env, stop } = await cliLines(['--service-principal'], 10);
+    // Read while the command line runs: it deletes the certificate's directory when it stops.
+    let certificate: string;
+    try {
+      certificate = readFileSync(env.AZURE_CLIENT_CERTIFICATE_PATH, 'utf8');
+    } finally {
+      await stop();
+    }
     expect(names).toEqual([
       ...FIVE,
       'AZURE_TENANT_ID',
@@ -196,13 +220,12 @@ describe('the command line', () => {
       'AZURE_AUTHORITY_HOST',
       'AZURE_CLIENT_CERTIFICATE_PATH',
     ]);
-    expect(readFileSync(env.AZURE_CLIENT_CERTIFICATE_PATH, 'utf8')).toMatch(
-      /BEGIN PRIVATE KEY[\s\S]*BEGIN CERTIFICATE/,
-    );
+    expect(certificate).toMatch(/BEGIN PRIVATE KEY[\s\S]*BEGIN CERTIFICATE/);
   });
 
   it('--legacy-msi adds MSI_ENDPOINT and MSI_SECRET', async () => {
-    const { names } = await cliLines(['--legacy-msi'], 7);
+    const { names, stop } = await cliLines(['--legacy-msi'], 7);
+    await stop();
     expect(names).toEqual([...FIVE, 'MSI_ENDPOINT', 'MSI_SECRET']);
   });
 
