@@ -8,16 +8,20 @@
  * is bounded by its own timeoutMs.
  */
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FaultSpec } from 'keyvault-emulator';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertLibraryBuilt } from '../support/built-library.js';
 import { useEmulator, type FreshVault } from '../support/emulator.fixture.js';
 import { secretValue } from '../support/load-harness.js';
+import { tempDir } from '../support/child-env.js';
+import { fakeAzBin, fakeAzCalls } from '../keyvault-config/fixtures/credential-child.js';
+import { DEVELOPER_TOOL_TIMEOUT_MS } from '../../libs/keyvault-config/src/core/constants.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/exit-child.mjs', import.meta.url));
 const EXIT_BOUND_MS = 2_000;
-const HANG_BOUND_MS = 20_000;
+const HANG_BOUND_MS = 25_000;
 // With the emulated AKS workload identity (a federated token file and Entra ID's token exchange).
 const fx = useEmulator({ workloadIdentity: true });
 
@@ -163,6 +167,44 @@ it.each(HUNG_ENDPOINTS)('$name whose endpoint hangs: TIMEOUT, then the process e
   // The hang was met (not, say, a credential that gave up before asking).
   expect(fx.emulator.counters.count({ route: c.route })).toBeGreaterThan(0);
 });
+
+/**
+ * A developer tool that never answers: `az` refreshing its login over a network that drops packets.
+ * @azure/identity runs it without a timeout unless told, and ignores the abort signal: the process was
+ * held until `az` gave up by itself. Two chains ask it: DefaultAzureCredential's (`dev`, a laptop) and the
+ * one the library builds for AKS workload identity, which goes on to the developer tools after its hung
+ * Entra ID request is given up. Run side by side: each waits out the tool's timeout.
+ */
+it("a developer's `az` that never answers: TIMEOUT, then the process exits once the tool's timeout kills it", async () => {
+  const { clientId, tokenFile } = fx.emulator.workloadIdentity!;
+  fx.emulator.faults.add({ route: 'identity.entra', hang: true });
+  const chains: Array<Record<string, string>> = [
+    { AZURE_TOKEN_CREDENTIALS: 'dev' },
+    entra({ AZURE_CLIENT_ID: clientId, AZURE_FEDERATED_TOKEN_FILE: tokenFile }),
+  ];
+  const results = await Promise.all(
+    chains.map(async (vars) => {
+      const vault = await fx.freshVault([{ name: 'Api--Key', value: secretValue('exit-az') }]);
+      const azLog = join(tempDir('kv-az-log-'), 'calls.jsonl');
+      const env = fx.childEnv(
+        { KEY_VAULT_URL: vault.url, FAKE_AZ_MODE: 'hang', FAKE_AZ_LOG: azLog, ...vars },
+        { platform: 'none', pathPrefix: fakeAzBin() },
+      );
+      const result = await runChild('default', env);
+      return { ...result, azCalls: fakeAzCalls(azLog).map((args) => args.slice(0, 2)) };
+    }),
+  );
+  for (const result of results) {
+    expect({ code: result.code, stderr: result.stderr, lines: result.lines }).toEqual({
+      code: 0,
+      stderr: '',
+      lines: [{ outcome: 'TIMEOUT', ms: expect.any(Number) }],
+    });
+    // `az` was asked once and never answered: it held the process until its timeout killed it, no longer.
+    expect(result.azCalls).toEqual([['account', 'get-access-token']]);
+    expect(result.exitMs).toBeLessThanOrEqual(DEVELOPER_TOOL_TIMEOUT_MS + EXIT_BOUND_MS);
+  }
+}, 40_000);
 
 /**
  * The chaos matrix's kinds of fault (chaos-matrix.e2e-spec.ts runs every case in this process) with the

@@ -24,6 +24,14 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
  * second; one that has not answered in 30 s is hung.
  */
 export const TOKEN_ATTEMPT_TIMEOUT_MS = 30_000;
+/**
+ * Longest a developer tool's process (`az`, `azd`, `pwsh`) may run for one token. @azure/identity runs
+ * them without a timeout unless given `processTimeoutInMs`, and ignores the abort signal, so an `az` that
+ * hangs (refreshing its login over a network that drops packets) held the process after its load had
+ * failed. 13 s is what the C++ SDK's AzureCliCredential defaults to; `az account get-access-token`
+ * answers in one to three seconds.
+ */
+export const DEVELOPER_TOOL_TIMEOUT_MS = 13_000;
 export const DEFAULT_MAX_RETRIES = 4;
 export const DEFAULT_OPTIONAL = false;
 

@@ -34,6 +34,7 @@ import {
   WorkloadIdentityCredential,
 } from '@azure/identity';
 import { authorityHostOptions } from './authority-host.js';
+import { DEVELOPER_TOOL_TIMEOUT_MS } from './constants.js';
 import { credentialNeeds } from './messages/index.js';
 
 /** Names of the credentials of DefaultAzureCredential's chain, in the SDK's order. */
@@ -75,6 +76,9 @@ const clientIdOf = (options?: ChainCredentialBuildOptions): string | undefined =
 const httpClientOf = (options?: ChainCredentialBuildOptions): { httpClient?: HttpClient } =>
   options?.httpClient ? { httpClient: options.httpClient } : {};
 
+/** The developer tools run as processes: bounded as in the DefaultAzureCredential credential.ts builds. */
+const TOOL_TIMEOUT = { processTimeoutInMs: DEVELOPER_TOOL_TIMEOUT_MS } as const;
+
 const CHAIN: readonly ChainCredential[] = [
   {
     name: 'EnvironmentCredential',
@@ -99,9 +103,17 @@ const CHAIN: readonly ChainCredential[] = [
       new ManagedIdentityCredential({ clientId: clientIdOf(options), ...httpClientOf(options) }),
   },
   { name: 'VisualStudioCodeCredential', group: 'dev', build: () => new VisualStudioCodeCredential() },
-  { name: 'AzureCliCredential', group: 'dev', build: () => new AzureCliCredential() },
-  { name: 'AzurePowerShellCredential', group: 'dev', build: () => new AzurePowerShellCredential() },
-  { name: 'AzureDeveloperCliCredential', group: 'dev', build: () => new AzureDeveloperCliCredential() },
+  { name: 'AzureCliCredential', group: 'dev', build: () => new AzureCliCredential(TOOL_TIMEOUT) },
+  {
+    name: 'AzurePowerShellCredential',
+    group: 'dev',
+    build: () => new AzurePowerShellCredential(TOOL_TIMEOUT),
+  },
+  {
+    name: 'AzureDeveloperCliCredential',
+    group: 'dev',
+    build: () => new AzureDeveloperCliCredential(TOOL_TIMEOUT),
+  },
   {
     name: 'BrokerCredential',
     group: 'dev',

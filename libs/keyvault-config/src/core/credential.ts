@@ -26,6 +26,7 @@ import { attributeChainToken, credentialDetail } from './credential-attribution.
 import { defaultChainCredentials, type ChainCredential } from './credential-chain.js';
 import { safeCredentialCause, type CredentialFailureContext } from './credential-failure.js';
 import { errorMessage, shortReason } from './credential-reason.js';
+import { DEVELOPER_TOOL_TIMEOUT_MS } from './constants.js';
 import { KeyVaultConfigError, KeyVaultConfigErrorCode } from './errors.js';
 import type { KeyVaultConfigLogger, KeyVaultConfigOptions } from './interfaces.js';
 import {
@@ -168,6 +169,8 @@ function createDefaultChain(
     // Loopback AZURE_AUTHORITY_HOST (the emulator) only: no instance discovery on the public cloud.
     ...authorityHostOptions(),
     httpClient,
+    // A hung `az` (or azd, pwsh) would otherwise outlive the load it failed, and hold the process.
+    processTimeoutInMs: DEVELOPER_TOOL_TIMEOUT_MS,
   });
   // The SDK accepted the value; a value our list does not know (a newer SDK) describes the whole chain.
   return { chain, credentials: defaultChainCredentials(tokenCredentials) ?? defaultChainCredentials()! };
