@@ -4,9 +4,10 @@
  * `failIdentity` failures — seen through the real @azure/identity ClientSecretCredential.
  */
 import { request } from 'node:https';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ClientSecretCredential } from '@azure/identity';
 import type { CreatedApplication } from 'keyvault-emulator';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useEmulator } from '../support/emulator.fixture.js';
 
 // The credential under test is a service principal given explicitly: this process needs no identity.
@@ -48,22 +49,27 @@ describe('faults on identity.entra', () => {
 
   it('a scripted hang never answers (the client gives up after 300 ms)', async () => {
     fx.emulator.faults.add({ route: 'identity.entra', hang: true, times: 1 });
-    const outcome = await new Promise<string>((resolve) => {
-      const req = request(`${fx.emulator.authorityHost}/${fx.emulator.tenantId}/oauth2/v2.0/token`, {
-        method: 'POST',
-        ca: fx.emulator.caCert,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      });
-      req.on('response', () => resolve('answered'));
-      req.on('error', () => undefined);
-      setTimeout(() => (req.destroy(), resolve('no answer')), 300);
-      req.end('grant_type=client_credentials');
+    const req = request(`${fx.emulator.authorityHost}/${fx.emulator.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      ca: fx.emulator.caCert,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
+    const answered = new Promise<string>((resolve) => req.on('response', () => resolve('answered')));
+    req.on('error', () => undefined);
+    req.end('grant_type=client_credentials');
+    // The 300 ms run from the emulator's taking the request, not from sending it: on a loaded machine
+    // the handshake alone can outlast them, and a request given up before it arrived was never logged.
+    await vi.waitFor(
+      () =>
+        expect(fx.emulator.counters.log().find((e) => e.route === 'identity.entra')).toMatchObject({
+          status: 0,
+          fault: 'hang',
+        }),
+      { timeout: 20_000 },
+    );
+    const outcome = await Promise.race([answered, sleep(300).then(() => 'no answer')]);
+    req.destroy();
     expect(outcome).toBe('no answer');
-    expect(fx.emulator.counters.log().find((e) => e.route === 'identity.entra')).toMatchObject({
-      status: 0,
-      fault: 'hang',
-    });
   });
 
   it('a truncated token answer is a malformed 200', async () => {
