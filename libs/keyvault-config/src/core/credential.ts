@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/core-auth';
 import { ChainedTokenCredential, DefaultAzureCredential, ManagedIdentityCredential } from '@azure/identity';
 import { authorityHostOptions } from './authority-host.js';
+import { endsChainOnAbort } from './chain-abort.js';
 import { attributeChainToken, credentialDetail } from './credential-attribution.js';
 import { defaultChainCredentials, type ChainCredential } from './credential-chain.js';
 import { safeCredentialCause, type CredentialFailureContext } from './credential-failure.js';
@@ -161,7 +162,8 @@ function createDefaultChain(
     const credentials = defaultChainCredentials(tokenCredentials)!.filter(
       (c) => c.build !== undefined && c.name !== 'ManagedIdentityCredential',
     );
-    const built = credentials.map((c) => c.build!({ managedIdentityClientId, httpClient }));
+    // Each ends the chain once its request was given up: no `az` spawned for a token nobody awaits.
+    const built = credentials.map((c) => endsChainOnAbort(c.build!({ managedIdentityClientId, httpClient })));
     return { chain: new ChainedTokenCredential(...built), credentials };
   }
   const chain = new DefaultAzureCredential({
