@@ -4,13 +4,8 @@
  */
 import { beforeEach, expect, it } from 'vitest';
 import { expectNoCanary, secretValue } from '../support/load-harness.js';
-import {
-  appServiceEnv,
-  useDoctorEmulator,
-  closedPort,
-  runDoctorCli,
-  writeTemp,
-} from './fixtures/doctor-cli.js';
+import { closedPort } from '../support/ports.js';
+import { appServiceEnv, useDoctorEmulator, runDoctorCli, writeTemp } from './fixtures/doctor-cli.js';
 
 /** One emulator for the file; the children get their environment from scratch. */
 const fx = useDoctorEmulator({

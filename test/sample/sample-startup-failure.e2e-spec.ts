@@ -4,10 +4,10 @@
  * for a vault that is down.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../support/ports.js';
 import {
   runSampleToExit,
   sampleEnv,
@@ -19,15 +19,6 @@ import {
 let work: string;
 let seed: string;
 const running: Running[] = [];
-
-/** A loopback port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function expectOneReadableError(output: string, stderr: string, code: string) {
   const failures = stderr.split('\n').filter((line) => line.includes('Startup failed'));
