@@ -33,6 +33,8 @@ let work: string;
 let appDir: string;
 let emulator: Running & { env: EmulatorEnv };
 let sample: Running & { url: string };
+/** The API key the sample accepts now: the seeded one until the rotation case has run. */
+let apiKey = API_KEY;
 /** Every response body the sample sent, for the canary check at the end. */
 const bodies: string[] = [];
 
@@ -143,12 +145,12 @@ describe('sample app against the emulator (real processes)', () => {
   });
 
   it('lets the right API key through and answers 401 with no hint otherwise', async () => {
-    expect((await get('/api/greeting', { 'x-api-key': API_KEY })).status).toBe(200);
+    expect((await get('/api/greeting', { 'x-api-key': apiKey })).status).toBe(200);
     const unauthorized = JSON.stringify({ message: 'Unauthorized', statusCode: 401 });
     const wrong: Array<Record<string, string>> = [
       {},
       { 'x-api-key': 'wrong' },
-      { 'x-api-key': API_KEY.slice(0, -1) },
+      { 'x-api-key': apiKey.slice(0, -1) },
     ];
     for (const headers of wrong) {
       const response = await get('/api/greeting', headers);
@@ -159,9 +161,9 @@ describe('sample app against the emulator (real processes)', () => {
 
   it('issues HMAC tokens to API-key holders and verifies them; tampered ones are rejected', async () => {
     expect((await post('/api/tokens', { subject: 'alice' })).status).toBe(401);
-    expect((await post('/api/tokens', { subject: 'no spaces' }, { 'x-api-key': API_KEY })).status).toBe(400);
+    expect((await post('/api/tokens', { subject: 'no spaces' }, { 'x-api-key': apiKey })).status).toBe(400);
 
-    const issued = await post('/api/tokens', { subject: 'alice' }, { 'x-api-key': API_KEY });
+    const issued = await post('/api/tokens', { subject: 'alice' }, { 'x-api-key': apiKey });
     expect(issued.status).toBe(201);
     const { token, tokenType } = JSON.parse(issued.text) as { token: string; tokenType: string };
     expect(tokenType).toBe('Bearer');
@@ -193,6 +195,7 @@ describe('sample app against the emulator (real processes)', () => {
       const { status } = await get('/api/greeting', { 'x-api-key': ROTATED_API_KEY });
       return status === 200 ? true : undefined;
     }, 'the sample to accept the rotated API key');
+    apiKey = ROTATED_API_KEY;
     expect((await get('/api/greeting', { 'x-api-key': API_KEY })).status).toBe(401);
 
     const page = await get('/');
