@@ -155,7 +155,8 @@ describe('lifecycle', () => {
     const emulator = await start({ certDir });
     emulator.faults.add({ hang: true });
     const pending = raw(emulator, { path: '/secrets?api-version=7.5' });
-    await vi.waitFor(() => expect(emulator.counters.count({ status: 0 })).toBe(1));
+    // The request's TLS handshake first: seconds of margin for a loaded machine (waitFor's default is 1 s).
+    await vi.waitFor(() => expect(emulator.counters.count({ status: 0 })).toBe(1), { timeout: 5_000 });
     await emulator.close();
     await expect(pending).rejects.toMatchObject({ code: 'ECONNRESET' }); // socket hang up
     expect(existsSync(join(certDir, 'ca.pem'))).toBe(true);

@@ -67,7 +67,8 @@ describe('DataFile', () => {
     const errors: unknown[] = [];
     const file = new DataFile(join(blocked, 'state.json'), 1, (error) => errors.push(error));
     file.schedule(() => stateWith('pending'));
-    await vi.waitFor(() => expect(errors).toHaveLength(1));
+    // A background write on a 1 ms timer: seconds of margin for a loaded machine (waitFor's default is 1 s).
+    await vi.waitFor(() => expect(errors).toHaveLength(1), { timeout: 5_000 });
     expect(() => file.flush()).toThrow(/EEXIST|ENOTDIR/);
   });
 
