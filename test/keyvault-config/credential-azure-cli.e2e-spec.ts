@@ -4,15 +4,14 @@
  * environment is built from scratch. AZURE_TOKEN_CREDENTIALS=dev keeps the chain to developer tools, as
  * on a laptop, so managed identity never probes IMDS at 169.254.169.254.
  */
-import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertLibraryBuilt } from '../support/built-library.js';
-import { tempDir } from '../support/child-env.js';
 import { useEmulator } from '../support/emulator.fixture.js';
 import {
   DEVELOPER,
   fakeAzBin,
   fakeAzCalls,
+  fakeAzLogFile,
   runCredentialChild,
   type ChildScenario,
 } from './fixtures/credential-child.js';
@@ -36,7 +35,7 @@ beforeAll(() => {
 });
 beforeEach(() => {
   fx.emulator.counters.reset();
-  azLog = join(tempDir('kv-az-log-'), 'calls.jsonl');
+  azLog = fakeAzLogFile();
 });
 
 function developerEnv(vars: Record<string, string>, withAz: boolean): NodeJS.ProcessEnv {

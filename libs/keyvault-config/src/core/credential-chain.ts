@@ -76,7 +76,7 @@ const clientIdOf = (options?: ChainCredentialBuildOptions): string | undefined =
 const httpClientOf = (options?: ChainCredentialBuildOptions): { httpClient?: HttpClient } =>
   options?.httpClient ? { httpClient: options.httpClient } : {};
 
-/** The developer tools run as processes: bounded as in the DefaultAzureCredential credential.ts builds. */
+/** The developer tools run as processes: bounded, as credential.ts bounds them in DefaultAzureCredential. */
 const TOOL_TIMEOUT = { processTimeoutInMs: DEVELOPER_TOOL_TIMEOUT_MS } as const;
 
 const CHAIN: readonly ChainCredential[] = [
